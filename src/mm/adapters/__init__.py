@@ -1,0 +1,1 @@
+"""Adapters: the technologies behind the ports (Extended, Postgres, files, LLM, simulation, memory)."""

@@ -1,0 +1,1 @@
+"""Logging and metrics: structlog with secret redaction, Prometheus instruments."""

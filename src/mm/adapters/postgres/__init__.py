@@ -1,0 +1,1 @@
+"""Postgres adapters: the schema (`tables`) and one repository module per port."""

@@ -1,0 +1,1 @@
+"""`mm db`: migrate, inspect and maintain the database."""

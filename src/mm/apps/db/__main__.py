@@ -1,0 +1,41 @@
+"""Composition root of `mm db`: resolve the database (embedded when DATABASE_URL is unset) and act."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy import create_engine
+
+from mm.adapters.observability.logging import configure_logging, secret_values
+from mm.adapters.postgres import migrations
+from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
+from mm.adapters.postgres.urls import sqlalchemy_url
+from mm.apps.database import open_database
+from mm.apps.settings import CommonSettings, load_settings
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(CommonSettings)
+    configure_logging(settings.log_level, secrets=secret_values(settings))
+    structlog.get_logger().debug("settings_loaded", settings=settings.model_dump())
+    with open_database(settings, migrate=False) as url:
+        if args.action == "upgrade":
+            migrations.upgrade(url, args.revision)
+            print(f"database at revision {migrations.current_revision(url)}")
+        elif args.action == "status":
+            current, head = migrations.current_revision(url), migrations.head_revision()
+            state = "up to date" if current == head else "behind: run `mm db upgrade`"
+            print(f"current revision: {current}\nhead revision:    {head}\n{state}")
+        elif args.action == "partitions":
+            engine = create_engine(sqlalchemy_url(url))
+            try:
+                with engine.begin() as conn:
+                    today = datetime.now(UTC).date()
+                    dropped = maintain_partitions(conn, today, args.days_ahead, args.retention_days)
+                    counts = {table: len(days) for table, days in existing_partitions(conn).items()}
+            finally:
+                engine.dispose()
+            print(f"partitions per table: {counts}; dropped: {len(dropped)}")
+    return 0

@@ -1,0 +1,1 @@
+"""`mm ingest`: record Extended public market data into Postgres."""

@@ -1,0 +1,1 @@
+"""The functional core of `mm`: values and decisions, no I/O, no asyncio, no clock reads."""

@@ -1,0 +1,1 @@
+"""Use cases: the loops and workflows that await ports. They see mm.domain and mm.ports only."""

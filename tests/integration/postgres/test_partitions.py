@@ -1,0 +1,46 @@
+"""Day partitions are created ahead and dropped past retention."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
+from mm.adapters.postgres.urls import sqlalchemy_url
+
+pytestmark = pytest.mark.integration
+
+
+def test_maintenance_creates_days_ahead_and_drops_days_past_retention(clean_database_url: str) -> None:
+    engine = create_engine(sqlalchemy_url(clean_database_url))
+    try:
+        with engine.begin() as conn:
+            maintain_partitions(conn, date(2026, 1, 1), days_ahead=2, retention_days=None)
+            dropped = maintain_partitions(conn, date(2026, 1, 3), days_ahead=1, retention_days=1)
+            found = existing_partitions(conn)
+            for day in found["md_bbo"]:
+                conn.execute(text(f"DROP TABLE md_bbo_p{day:%Y%m%d}"))
+    finally:
+        engine.dispose()
+    assert found["md_trade"] == [date(2026, 1, 2), date(2026, 1, 3), date(2026, 1, 4)]
+    assert "md_price_p20260101" in dropped
+
+
+def test_a_row_lands_in_its_day_partition(clean_database_url: str) -> None:
+    engine = create_engine(sqlalchemy_url(clean_database_url))
+    try:
+        with engine.begin() as conn:
+            maintain_partitions(conn, date(2024, 8, 8), days_ahead=0, retention_days=None)
+            conn.execute(
+                text(
+                    "INSERT INTO md_price (exchange, symbol, ts, kind, price, source_id, row_no) "
+                    "VALUES ('x', 'BTC-USD', '2024-08-08T12:00:00Z', 'mark', 1, 1, 1)"
+                )
+            )
+            count = conn.scalar(text("SELECT count(*) FROM md_price_p20240808"))
+            conn.execute(text("DROP TABLE md_price_p20240808, md_bbo_p20240808, md_trade_p20240808"))
+    finally:
+        engine.dispose()
+    assert count == 1
