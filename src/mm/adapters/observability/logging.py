@@ -96,3 +96,6 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None, secrets:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Chatty libraries: their INFO lines say nothing an operator needs.
+    for name in ("alembic", "pgserver", "websockets", "aiohttp.access"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -41,7 +41,7 @@ class EmbeddedPostgres:
         logging.getLogger("pgserver").setLevel(logging.WARNING)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            server = pgserver.get_server(self._data_dir, cleanup_mode="stop")
+            server = pgserver.get_server(self._data_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
         self._server = server
         uri: str = server.get_uri()
         log.info("embedded_postgres_started", data_dir=str(self._data_dir))

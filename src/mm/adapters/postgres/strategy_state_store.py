@@ -28,14 +28,16 @@ class PostgresStrategyStateStore:
         with translate_db_errors():
             try:
                 async with self._engine.begin() as conn:
-                    stored = await conn.scalar(select(func.coalesce(func.max(table.c.version), 0)).where(market))
+                    stored = int(await conn.scalar(select(func.coalesce(func.max(table.c.version), 0)).where(market)) or 0)
                     if snapshot.version != stored + 1:
                         raise StoreConflict(
                             f"strategy_state {snapshot.exchange}/{snapshot.symbol} is at version {stored}; "
                             f"cannot save version {snapshot.version}"
                         )
                     await conn.execute(insert(table).values(_row(snapshot)))
-                    await conn.execute(delete(table).where(market, table.c.version <= snapshot.version - self._keep_last))
+                    await conn.execute(
+                        delete(table).where(market, table.c.version <= snapshot.version - self._keep_last)
+                    )
             except IntegrityError as error:
                 # A concurrent writer inserted the same version first.
                 raise StoreConflict(f"strategy_state version {snapshot.version} was saved concurrently") from error

@@ -352,3 +352,38 @@ param_rollout = Table(
     Column("detail", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Index("ix_param_rollout_exchange_symbol_ts", "exchange", "symbol", text("ts DESC")),
 )
+
+
+def _aggregate_table(name: str) -> Table:
+    """Per-bucket summary of fills, PnL, inventory and modes (`agg_1m`, `agg_1h`)."""
+    return Table(
+        name,
+        metadata,
+        Column("exchange", Text, nullable=False),
+        Column("symbol", Text, nullable=False),
+        _ts("bucket_start"),
+        Column("fill_count", Integer, nullable=False),
+        Column("buy_count", Integer, nullable=False),
+        Column("sell_count", Integer, nullable=False),
+        Column("volume", Numeric, nullable=False, comment="base units"),
+        Column("notional", Numeric, nullable=False, comment="quote units"),
+        Column("fees", Numeric, nullable=False),
+        Column("mean_markout_1s_bps", Numeric, nullable=True),
+        Column("mean_markout_10s_bps", Numeric, nullable=True),
+        Column("mean_markout_60s_bps", Numeric, nullable=True),
+        Column("realized_pnl", Numeric, nullable=True),
+        Column("mtm_pnl", Numeric, nullable=True),
+        Column("inventory_min", Numeric, nullable=True),
+        Column("inventory_max", Numeric, nullable=True),
+        Column("pause_count", Integer, nullable=False, server_default=text("0")),
+        Column("time_normal_s", Numeric, nullable=False, server_default=text("0")),
+        Column("time_defensive_s", Numeric, nullable=False, server_default=text("0")),
+        Column("time_pause_s", Numeric, nullable=False, server_default=text("0")),
+        Column("quote_uptime", Numeric, nullable=True, comment="fraction of the bucket with both quotes live"),
+        _now("updated_at"),
+        PrimaryKeyConstraint("exchange", "symbol", "bucket_start"),
+    )
+
+
+agg_1m = _aggregate_table("agg_1m")
+agg_1h = _aggregate_table("agg_1h")
