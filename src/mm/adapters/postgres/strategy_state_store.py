@@ -28,7 +28,9 @@ class PostgresStrategyStateStore:
         with translate_db_errors():
             try:
                 async with self._engine.begin() as conn:
-                    stored = int(await conn.scalar(select(func.coalesce(func.max(table.c.version), 0)).where(market)) or 0)
+                    stored = int(
+                        await conn.scalar(select(func.coalesce(func.max(table.c.version), 0)).where(market)) or 0
+                    )
                     if snapshot.version != stored + 1:
                         raise StoreConflict(
                             f"strategy_state {snapshot.exchange}/{snapshot.symbol} is at version {stored}; "

@@ -1,0 +1,93 @@
+"""What the Extended adapter is told from outside: where the venue is, the account, and its limits.
+
+Plain frozen pydantic models (a boundary): the app's settings class fills them from the environment;
+notebooks and tests build them by hand. Secrets stay `SecretStr` and are never logged.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+
+class ExtendedNetwork(StrEnum):
+    MAINNET = "mainnet"
+    TESTNET = "testnet"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ExtendedEndpoints(_Frozen):
+    """The network (it fixes the signing domain) and optional URL overrides, e.g. a loopback fake.
+
+    `api_url` is the REST base including `/api/v1` and serves both the info/account and the order
+    management paths; `stream_url` is the v1 stream base (`.../stream.extended.exchange/v1`).
+    """
+
+    network: ExtendedNetwork = ExtendedNetwork.MAINNET
+    api_url: str | None = None
+    stream_url: str | None = None
+    request_timeout_s: float = Field(10.0, gt=0, description="per REST request; the SDK default is 500 s")
+
+
+class ExtendedCredentials(_Frozen):
+    """The trading account: API key for REST and the private stream, Stark keys for signing."""
+
+    api_key: SecretStr
+    stark_private_key: SecretStr
+    stark_public_key: SecretStr
+    vault_id: SecretStr
+
+
+class StreamSettings(_Frozen):
+    """How a stream connection is kept alive and rebuilt."""
+
+    heartbeat_timeout_s: float = Field(30.0, gt=0, description="no message for this long: reconnect")
+    open_timeout_s: float = Field(10.0, gt=0)
+    ping_interval_s: float | None = Field(15.0, gt=0, description="client WebSocket pings; None disables")
+    ping_timeout_s: float | None = Field(10.0, gt=0)
+    reconnect_initial_s: float = Field(0.5, gt=0, description="first back-off after a failed reconnect")
+    reconnect_max_s: float = Field(30.0, gt=0)
+    reconnect_jitter_s: float = Field(1.0, ge=0)
+
+
+class RequestBudgetSettings(_Frozen):
+    """Client-side REST budget: never more than `max_requests` in any `window_s` (Extended: 1,000/min/IP).
+
+    `burst` requests may go at once; the rest refill evenly, so burst plus refill never exceed the
+    window's maximum.
+    """
+
+    max_requests: int = Field(800, gt=0)
+    window_s: float = Field(60.0, gt=0)
+    burst: int = Field(40, gt=0)
+    max_wait_s: float = Field(2.0, ge=0, description="wait at most this long for budget, else RateLimited")
+    rate_limited_backoff_s: float = Field(5.0, ge=0, description="pause after an HTTP 429 (no Retry-After)")
+
+    @model_validator(mode="after")
+    def _burst_fits(self) -> RequestBudgetSettings:
+        if self.burst >= self.max_requests:
+            raise ValueError("burst must be below max_requests so the budget refills")
+        return self
+
+
+class RestSettings(_Frozen):
+    """REST calls: bounded retries of transient failures, order expiry and cache lifetimes."""
+
+    max_attempts: int = Field(3, ge=1, description="attempts per call, transient errors only")
+    retry_initial_s: float = Field(0.1, ge=0)
+    retry_max_s: float = Field(1.0, ge=0)
+    order_ttl_s: int = Field(3600, gt=0, le=28 * 24 * 3600, description="expiry of a placed order")
+    market_cache_ttl_s: float = Field(3600.0, gt=0)
+    fee_cache_ttl_s: float = Field(3600.0, gt=0)
+    budget: RequestBudgetSettings = RequestBudgetSettings()
+
+
+class AccountStreamSettings(_Frozen):
+    """The private stream and its REST re-sync."""
+
+    resync_interval_s: float = Field(5.0, gt=0, description="REST re-sync of open orders and position")
+    stream: StreamSettings = StreamSettings()

@@ -1,0 +1,1 @@
+"""File adapters: recorded market-data files and reflector reasoning files."""
