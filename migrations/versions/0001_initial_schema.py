@@ -403,6 +403,12 @@ def upgrade() -> None:
             sa.Column(
                 "quote_uptime", sa.Numeric(), nullable=True, comment="fraction of the bucket with both quotes live"
             ),
+            sa.Column(
+                "position_end", sa.Numeric(), nullable=True, comment="inventory after the bucket's fills, from our fills"
+            ),
+            sa.Column(
+                "avg_entry_px_end", sa.Numeric(), nullable=True, comment="average-cost entry price then; NULL when flat"
+            ),
             sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
             sa.PrimaryKeyConstraint("exchange", "symbol", "bucket_start", name=op.f(f"pk_{name}")),
         )

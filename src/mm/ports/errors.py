@@ -91,6 +91,36 @@ class StoreConflict(StoreError):
     """A write lost an optimistic-concurrency race or broke a uniqueness rule."""
 
 
+class RecordNotFound(StoreError):
+    """The record to update does not exist."""
+
+
+class ReasoningWriteFailed(StoreError):
+    """A reasoning file could not be written completely; nothing is left at its final path."""
+
+
+# --- parameter advisor (LLM) ----------------------------------------------------------------------
+
+
+class AdvisorError(MmError):
+    """The parameter advisor gave no usable proposal."""
+
+
+class AdvisorUnavailable(AdvisorError, RetryableError):
+    """The model could not be reached, refused (HTTP error) or timed out: try again next run."""
+
+
+class AdvisorOutputInvalid(AdvisorError):
+    """The model kept answering outside the allowed structure or bounds after its retries.
+
+    `problems` lists what was wrong with its answers, for the audit log; the answers are discarded.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 # --- configuration --------------------------------------------------------------------------------
 
 

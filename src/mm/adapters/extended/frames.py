@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from mm.ports.errors import MalformedMessage
 
@@ -51,7 +51,7 @@ def decode_frame(raw: str) -> StreamFrame:
         if body.get("status") == "ERROR" or "error" in body:
             raise ErrorFrame(f"error frame: {body.get('error')!r}", raw)
         raise MalformedMessage("frame without integer ts and seq", raw)
-    error = body.get("error")
+    venue_error = body.get("error")
     frame_type = body.get("type")
     return StreamFrame(
         seq=seq,
@@ -59,9 +59,9 @@ def decode_frame(raw: str) -> StreamFrame:
         type=frame_type if isinstance(frame_type, str) else None,
         data=body.get("data"),
         raw=raw,
-        error=str(error) if error else None,
+        error=str(venue_error) if venue_error else None,
     )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

@@ -22,7 +22,7 @@ class ExtendedMetrics:
             ("stream", "symbol", "kind"),
         )
         self.stream_reconnects = metrics.counter(
-            "extended_stream_reconnects_total", "Connections opened after the first", ("stream", "symbol")
+            "extended_stream_reconnects_total", "Connection attempts after the first", ("stream", "symbol")
         )
         self.stream_malformed = metrics.counter(
             "extended_stream_malformed_total", "Frames that could not be parsed and were skipped", ("stream", "symbol")

@@ -30,7 +30,7 @@ class ExtendedEndpoints(_Frozen):
     network: ExtendedNetwork = ExtendedNetwork.MAINNET
     api_url: str | None = None
     stream_url: str | None = None
-    request_timeout_s: float = Field(10.0, gt=0, description="per REST request; the SDK default is 500 s")
+    request_timeout_s: float = Field(default=10.0, gt=0, description="per REST request; the SDK default is 500 s")
 
 
 class ExtendedCredentials(_Frozen):
@@ -45,13 +45,13 @@ class ExtendedCredentials(_Frozen):
 class StreamSettings(_Frozen):
     """How a stream connection is kept alive and rebuilt."""
 
-    heartbeat_timeout_s: float = Field(30.0, gt=0, description="no message for this long: reconnect")
-    open_timeout_s: float = Field(10.0, gt=0)
-    ping_interval_s: float | None = Field(15.0, gt=0, description="client WebSocket pings; None disables")
-    ping_timeout_s: float | None = Field(10.0, gt=0)
-    reconnect_initial_s: float = Field(0.5, gt=0, description="first back-off after a failed reconnect")
-    reconnect_max_s: float = Field(30.0, gt=0)
-    reconnect_jitter_s: float = Field(1.0, ge=0)
+    heartbeat_timeout_s: float = Field(default=30.0, gt=0, description="no message for this long: reconnect")
+    open_timeout_s: float = Field(default=10.0, gt=0)
+    ping_interval_s: float | None = Field(default=15.0, gt=0, description="client WebSocket pings; None disables")
+    ping_timeout_s: float | None = Field(default=10.0, gt=0)
+    reconnect_initial_s: float = Field(default=0.5, gt=0, description="first back-off after a failed reconnect")
+    reconnect_max_s: float = Field(default=30.0, gt=0)
+    reconnect_jitter_s: float = Field(default=1.0, ge=0)
 
 
 class RequestBudgetSettings(_Frozen):
@@ -61,11 +61,11 @@ class RequestBudgetSettings(_Frozen):
     window's maximum.
     """
 
-    max_requests: int = Field(800, gt=0)
-    window_s: float = Field(60.0, gt=0)
-    burst: int = Field(40, gt=0)
-    max_wait_s: float = Field(2.0, ge=0, description="wait at most this long for budget, else RateLimited")
-    rate_limited_backoff_s: float = Field(5.0, ge=0, description="pause after an HTTP 429 (no Retry-After)")
+    max_requests: int = Field(default=800, gt=0)
+    window_s: float = Field(default=60.0, gt=0)
+    burst: int = Field(default=40, gt=0)
+    max_wait_s: float = Field(default=2.0, ge=0, description="wait at most this long for budget, else RateLimited")
+    rate_limited_backoff_s: float = Field(default=5.0, ge=0, description="pause after an HTTP 429 (no Retry-After)")
 
     @model_validator(mode="after")
     def _burst_fits(self) -> RequestBudgetSettings:
@@ -77,17 +77,17 @@ class RequestBudgetSettings(_Frozen):
 class RestSettings(_Frozen):
     """REST calls: bounded retries of transient failures, order expiry and cache lifetimes."""
 
-    max_attempts: int = Field(3, ge=1, description="attempts per call, transient errors only")
-    retry_initial_s: float = Field(0.1, ge=0)
-    retry_max_s: float = Field(1.0, ge=0)
-    order_ttl_s: int = Field(3600, gt=0, le=28 * 24 * 3600, description="expiry of a placed order")
-    market_cache_ttl_s: float = Field(3600.0, gt=0)
-    fee_cache_ttl_s: float = Field(3600.0, gt=0)
+    max_attempts: int = Field(default=3, ge=1, description="attempts per call, transient errors only")
+    retry_initial_s: float = Field(default=0.1, ge=0)
+    retry_max_s: float = Field(default=1.0, ge=0)
+    order_ttl_s: int = Field(default=3600, gt=0, le=28 * 24 * 3600, description="expiry of a placed order")
+    market_cache_ttl_s: float = Field(default=3600.0, gt=0)
+    fee_cache_ttl_s: float = Field(default=3600.0, gt=0)
     budget: RequestBudgetSettings = RequestBudgetSettings()
 
 
 class AccountStreamSettings(_Frozen):
     """The private stream and its REST re-sync."""
 
-    resync_interval_s: float = Field(5.0, gt=0, description="REST re-sync of open orders and position")
+    resync_interval_s: float = Field(default=5.0, gt=0, description="REST re-sync of open orders and position")
     stream: StreamSettings = StreamSettings()

@@ -380,6 +380,8 @@ def _aggregate_table(name: str) -> Table:
         Column("time_defensive_s", Numeric, nullable=False, server_default=text("0")),
         Column("time_pause_s", Numeric, nullable=False, server_default=text("0")),
         Column("quote_uptime", Numeric, nullable=True, comment="fraction of the bucket with both quotes live"),
+        Column("position_end", Numeric, nullable=True, comment="inventory after the bucket's fills, from our fills"),
+        Column("avg_entry_px_end", Numeric, nullable=True, comment="average-cost entry price then; NULL when flat"),
         _now("updated_at"),
         PrimaryKeyConstraint("exchange", "symbol", "bucket_start"),
     )

@@ -1,0 +1,146 @@
+"""`AccountStream` on Extended: the private v1 `/account` stream plus a periodic REST re-sync.
+
+The stream reports order updates, fills, positions and balances. Every `resync_interval_s`, and
+at once after each reconnect, open orders and the position are read over REST; what the stream
+missed comes out as ordinary events, followed by `AccountResynced` with the venue's full view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+import structlog
+
+from mm.adapters.extended.account_reads import ExtendedAccountReads
+from mm.adapters.extended.account_state import KnownAccount
+from mm.adapters.extended.event_pump import EventPump
+from mm.adapters.extended.frames import StreamFrame
+from mm.adapters.extended.mapping import account_events_from_frame
+from mm.adapters.extended.resilient_stream import ResilientStream, StreamIssue
+from mm.adapters.extended.rest_session import ExtendedRestSession
+from mm.adapters.extended.settings import AccountStreamSettings
+from mm.domain.orders import (
+    AccountEvent,
+    AccountResynced,
+    AccountStreamGap,
+    FillEvent,
+    OpenOrder,
+    OrderUpdate,
+    PositionUpdate,
+)
+from mm.ports.errors import OrderNotFound, RetryableError
+
+_log = structlog.get_logger(__name__)
+
+
+def _symbol_of(event: AccountEvent) -> str | None:
+    """The market an event belongs to; None for account-wide events (balance)."""
+    if isinstance(event, OrderUpdate):
+        return event.order.symbol
+    if isinstance(event, FillEvent):
+        return event.fill.symbol
+    if isinstance(event, PositionUpdate):
+        return event.position.symbol
+    return None
+
+
+class ExtendedAccountStream:
+    """Our account's events for a set of markets; one `events()` iteration per instance.
+
+    Shares `session` (and so the request budget) with the trading gateway.
+    """
+
+    def __init__(self, session: ExtendedRestSession, settings: AccountStreamSettings | None = None) -> None:
+        self._session = session
+        self._settings = settings or AccountStreamSettings()
+        self._clock = session.clock
+        self._reads = ExtendedAccountReads(session)
+        self._known = KnownAccount()
+        self._pump: EventPump[AccountEvent] = EventPump()
+        self._symbols: frozenset[str] = frozenset()
+        self._resync_due = asyncio.Event()
+
+    async def events(self, symbols: Sequence[str]) -> AsyncIterator[AccountEvent]:
+        if self._pump.is_running:
+            raise RuntimeError("events() is already running on this account stream")
+        self._symbols = frozenset(symbols)
+        stream = ResilientStream(
+            self._session.config.endpoints.stream_url + "/account",
+            name="account",
+            symbol="*",
+            observer=self,
+            settings=self._settings.stream,
+            clock=self._clock,
+            metrics=self._session.metrics,
+            headers={"X-Api-Key": self._session.api_key()},
+        )
+        self._resync_due.set()
+        self._pump.start("extended-account-stream", stream.run())
+        self._pump.start("extended-account-resync", self._resync_loop())
+        self._pump.start("extended-account-resync-timer", self._resync_timer())
+        async for event in self._pump.events():
+            yield event
+
+    async def aclose(self) -> None:
+        await self._pump.aclose()
+
+    # --- StreamObserver -----------------------------------------------------------------------
+
+    def on_frame(self, frame: StreamFrame, received_ts_ms: int, is_first: bool) -> None:
+        for event in account_events_from_frame(frame, received_ts_ms):
+            symbol = _symbol_of(event)
+            if symbol is None or symbol in self._symbols:
+                self._pump.emit(self._known.apply(event))
+
+    def on_interrupted(self, issue: StreamIssue) -> None:
+        detail = f"{issue.kind.value}: {issue.detail}" if issue.detail else issue.kind.value
+        self._pump.emit(AccountStreamGap(issue.detected_ts_ms, detail))
+
+    def on_recovered(self, gap_from_ts_ms: int, recovered_ts_ms: int) -> None:
+        self._resync_due.set()
+
+    # --- REST re-sync -------------------------------------------------------------------------
+
+    async def _resync_timer(self) -> None:
+        while True:
+            await self._clock.sleep(self._settings.resync_interval_s)
+            self._resync_due.set()
+
+    async def _resync_loop(self) -> None:
+        while True:
+            await self._resync_due.wait()
+            self._resync_due.clear()
+            for symbol in sorted(self._symbols):
+                try:
+                    await self._resync(symbol)
+                except RetryableError as error:
+                    # The next interval tries again; until then the stream's view stands.
+                    self._session.metrics.account_resyncs.inc(outcome="failed")
+                    _log.warning("extended_account_resync_failed", symbol=symbol, error=str(error))
+
+    async def _resync(self, symbol: str) -> None:
+        orders = await self._reads.open_orders(symbol)
+        position = await self._reads.position(symbol)
+        received_ts_ms = self._clock.now_ms()
+        reconciliation = self._known.reconcile(symbol, orders, position, received_ts_ms)
+        corrections = list(reconciliation.corrections)
+        for order in reconciliation.vanished:
+            final = await self._final_state(order)
+            if final is None:
+                self._known.forget(order.client_order_id)
+            elif self._known.is_news(final):
+                corrections.append(OrderUpdate(final, self._clock.now_ms()))
+        for event in corrections:
+            self._session.metrics.account_corrections.inc(kind=type(event).__name__)
+            self._pump.emit(self._known.apply(event))
+        self._session.metrics.account_resyncs.inc(outcome="ok")
+        self._pump.emit(AccountResynced(symbol, tuple(orders), position, received_ts_ms))
+
+    async def _final_state(self, order: OpenOrder) -> OpenOrder | None:
+        """Where an order we think open, but the snapshot lacks, ended up; None when the venue forgot it."""
+        try:
+            return await self._reads.order_by_exchange_id(order.exchange_order_id)
+        except OrderNotFound:
+            _log.warning("extended_order_vanished", client_order_id=order.client_order_id)
+            return None

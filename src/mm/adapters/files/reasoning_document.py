@@ -1,0 +1,58 @@
+"""The reasoning file's name and bytes: one JSON document per accepted reflection.
+
+Both reasoning sinks (files and memory) serialize through here, so the sha256 a sink returns is
+always of this exact encoding: sorted keys, two-space indent, Decimals as strings, UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from mm.domain.market_summary import summarize_market
+from mm.domain.reasoning_record import ReasoningRecord
+
+FORMAT = "mm.llm-reflection/1"
+
+
+def reasoning_file_name(record: ReasoningRecord) -> str:
+    """`llm-reflection-<exchange>-<symbol>-<utc-iso>-<proposal-id>.json`, ISO 8601 basic UTC time."""
+    created = datetime.fromtimestamp(record.created_ts_ms / 1000, tz=UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"llm-reflection-{record.exchange}-{record.symbol}-{created}-{record.proposal_id}.json"
+
+
+def reasoning_document(record: ReasoningRecord) -> dict[str, Any]:
+    reflection = record.reflection
+    return {
+        "format": FORMAT,
+        "proposal_id": record.proposal_id,
+        "created_ts_ms": record.created_ts_ms,
+        "exchange": reflection.exchange,
+        "symbol": reflection.symbol,
+        "model": record.model,
+        "window": asdict(reflection.window),
+        "base_params_version": reflection.params.version,
+        "input": {
+            "summary": asdict(summarize_market(reflection.aggregates, reflection.worst_fills)),
+            "hourly_aggregates": [asdict(a) for a in reflection.aggregates],
+            "worst_fills": [asdict(f) for f in reflection.worst_fills],
+            "params": reflection.params.to_mapping(),
+        },
+        "prompt": {"instructions": record.prompt.instructions, "user_prompt": record.prompt.user_prompt},
+        "proposal": asdict(record.proposal),
+        "new_params": record.new_params.to_mapping(),
+    }
+
+
+def reasoning_bytes(record: ReasoningRecord) -> bytes:
+    text = json.dumps(reasoning_document(record), sort_keys=True, indent=2, ensure_ascii=False, default=_json_value)
+    return (text + "\n").encode("utf-8")
+
+
+def _json_value(value: object) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -1,0 +1,78 @@
+"""Composition root of `mm summarize`: build settings and container, run once or in a loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import signal
+from collections.abc import Awaitable
+
+import structlog
+
+from mm.apps.settings import load_settings
+from mm.apps.summarizer.container import Container
+from mm.apps.summarizer.settings import SummarizerSettings
+from mm.domain.fill_summary import EnrichedFill
+from mm.usecases.summarize import Summarizer
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(SummarizerSettings)
+    return asyncio.run(_main(args, settings))
+
+
+async def _main(args: argparse.Namespace, settings: SummarizerSettings) -> int:
+    container = Container(settings=settings)
+    container.check_dependencies()
+    await _maybe_await(container.init_resources())
+    try:
+        # The engine is an async resource, so the container hands out awaitables.
+        summarizer = await _resolved(container.summarizer())
+        if args.loop:
+            await _loop(summarizer, args.interval_s or settings.summarize_interval_s)
+        else:
+            await summarizer.run_once()
+        if args.worst > 0:
+            await _print_worst(summarizer, container, args.worst, args.window_s)
+    finally:
+        await _maybe_await(container.shutdown_resources())
+    return 0
+
+
+async def _loop(summarizer: Summarizer, interval_s: float) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    structlog.get_logger().info("summarizer_loop_started", interval_s=interval_s)
+    try:
+        await summarizer.run_forever(interval_s, stop)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    structlog.get_logger().info("summarizer_loop_stopped")
+
+
+async def _print_worst(summarizer: Summarizer, container: Container, limit: int, window_s: float) -> None:
+    now_ms = container.shared.clock().now_ms()
+    worst = await summarizer.worst_fills(now_ms - round(window_s * 1000), now_ms + 1, limit)
+    print(f"{'fill_id':<24} {'symbol':<12} {'side':<4} {'price':>14} {'size':>12} {'10s bps':>10} {'60s bps':>10}")
+    for enriched in worst:
+        print(_worst_line(enriched))
+
+
+def _worst_line(enriched: EnrichedFill) -> str:
+    fill = enriched.fill
+    bps_10s = enriched.markout_10s.bps if enriched.markout_10s else None
+    bps_60s = f"{enriched.markout_60s.bps:.2f}" if enriched.markout_60s else "-"
+    return f"{fill.fill_id:<24} {fill.symbol:<12} {fill.side.value:<4} {fill.price:>14} {fill.size:>12} {bps_10s:>10.2f} {bps_60s:>10}"
+
+
+async def _maybe_await(result: object) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+async def _resolved(provided: Summarizer | Awaitable[Summarizer]) -> Summarizer:
+    return await provided if inspect.isawaitable(provided) else provided

@@ -1,0 +1,29 @@
+"""Markout arithmetic: how the mid moved after one of our fills, signed so positive is good for us.
+
+Pure functions on floats (backtest hot path) or Decimals (stored results); no I/O. A buy earns
+when the mid rises after it (future mid - fill price), a sell when the mid falls (fill price -
+future mid). Basis points are of the fill price.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TypeVar
+
+from mm.domain.side import Side
+
+Number = TypeVar("Number", float, Decimal)
+
+_BPS = 10_000
+
+
+def markout(side: Side, fill_price: Number, future_mid: Number) -> Number:
+    """The markout in quote currency per unit of base: positive when the fill was good for us."""
+    if fill_price <= 0:
+        raise ValueError(f"fill_price must be positive, got {fill_price}")
+    return future_mid - fill_price if side is Side.BUY else fill_price - future_mid
+
+
+def markout_bps(side: Side, fill_price: Number, future_mid: Number) -> Number:
+    """The markout in basis points of the fill price: markout × 10 000 / fill price."""
+    return markout(side, fill_price, future_mid) * _BPS / fill_price

@@ -1,0 +1,54 @@
+"""An instrument's tick and step grid as floats and integers, for the quoting hot path. No I/O.
+
+`Instrument.round_price` / `round_size` are the exact Decimal reference; these float-in, int-out
+functions give the same answers (tested against them) at a fraction of the cost, and turn the
+resulting integers back into exact Decimals for the exchange.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+from mm.domain.instrument import Instrument
+
+# A float quotient price / tick carries a relative error near 1e-16, so 61800.2 / 0.1 comes out
+# as 618001.99999999988. Anything within a millionth of a grid line counts as on it; prices that
+# close to a line but meant to be off it do not occur in real books.
+_ON_GRID_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class TickGrid:
+    """Float tick, step and minimum size of `instrument`; build once per market, not per decision."""
+
+    instrument: Instrument
+    tick_size: float = field(init=False)
+    step_size: float = field(init=False)
+    min_order_steps: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tick_size", float(self.instrument.tick_size))
+        object.__setattr__(self, "step_size", float(self.instrument.step_size))
+        min_steps = self.instrument.min_order_size / self.instrument.step_size
+        object.__setattr__(self, "min_order_steps", int(min_steps.to_integral_value(rounding=ROUND_CEILING)))
+
+    def bid_ticks(self, price: float) -> int:
+        """Ticks of the highest grid price at or below `price` (a bid never rounds up)."""
+        return math.floor(price / self.tick_size + _ON_GRID_TOLERANCE)
+
+    def ask_ticks(self, price: float) -> int:
+        """Ticks of the lowest grid price at or above `price` (an ask never rounds down)."""
+        return math.ceil(price / self.tick_size - _ON_GRID_TOLERANCE)
+
+    def size_steps(self, size: float) -> int:
+        """Whole steps in `size`, rounded down: never send more than was decided."""
+        return math.floor(size / self.step_size + _ON_GRID_TOLERANCE)
+
+    def price_of(self, ticks: int) -> Decimal:
+        """The exact price of `ticks`, with the tick size's exponent (61800.2, not 61800.20000)."""
+        return Decimal(ticks) * self.instrument.tick_size
+
+    def size_of(self, steps: int) -> Decimal:
+        return Decimal(steps) * self.instrument.step_size

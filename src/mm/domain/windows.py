@@ -1,0 +1,160 @@
+"""Rolling time windows over market events: mid volatility over 1 s and 10 s, liquidation counts. No I/O.
+
+These are accumulators, not values: one engine owns them, feeds every event with its timestamp and
+reads them when it builds a `MarketSnapshot`. Time only comes in as `ts_ms`/`now_ts_ms` arguments,
+so the live engine and the backtest get identical numbers from identical inputs. Feed them with the
+same clock the snapshot's `now_ts_ms` uses (receive time live, replay time in a backtest).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+SHORT_WINDOW_MS = 1_000
+LONG_WINDOW_MS = 10_000
+
+# Squared returns are summed as integers in units of 1e-20 so adding and evicting millions of them
+# never drifts the way a float running sum does; a return of 1e-10 (1e-6 bps) is still resolved.
+_SQUARED_RETURN_SCALE = 1e20
+_BPS = 1e4
+
+
+class RollingWindow:
+    """Count and exact sum of integer values stamped within the last `length_ms` (O(1) amortized).
+
+    A value stamped `ts_ms` counts while `now_ts_ms - length_ms < ts_ms`. A stamp older than the
+    newest one is treated as the newest (feeds can reorder within a millisecond or two), which keeps
+    eviction a pop from the left.
+    """
+
+    __slots__ = ("_stamps", "_total", "_values", "length_ms")
+
+    def __init__(self, length_ms: int) -> None:
+        if length_ms <= 0:
+            raise ValueError(f"length_ms must be positive, got {length_ms}")
+        self.length_ms = length_ms
+        self._stamps: deque[int] = deque()
+        self._values: deque[int] = deque()
+        self._total = 0
+
+    def add(self, ts_ms: int, value: int = 1) -> None:
+        stamps = self._stamps
+        if stamps and ts_ms < stamps[-1]:
+            ts_ms = stamps[-1]
+        stamps.append(ts_ms)
+        self._values.append(value)
+        self._total += value
+        self._evict(ts_ms)
+
+    def count(self, now_ts_ms: int) -> int:
+        self._evict(now_ts_ms)
+        return len(self._stamps)
+
+    def total(self, now_ts_ms: int) -> int:
+        self._evict(now_ts_ms)
+        return self._total
+
+    def clear(self) -> None:
+        self._stamps.clear()
+        self._values.clear()
+        self._total = 0
+
+    def _evict(self, now_ts_ms: int) -> None:
+        stamps = self._stamps
+        oldest_kept = now_ts_ms - self.length_ms
+        while stamps and stamps[0] <= oldest_kept:
+            stamps.popleft()
+            self._total -= self._values.popleft()
+
+
+@dataclass(frozen=True, slots=True)
+class VolatilityStats:
+    """Realized mid volatility over the last 1 s and 10 s, in bps (not annualized, not per second).
+
+    `sample_count` is the number of mid observations in the 10 s window; `history_ms` is how far
+    back the observations reach, shorter than 10 s while the windows warm up.
+    """
+
+    vol_1s_bps: float
+    vol_10s_bps: float
+    sample_count: int
+    history_ms: int
+
+
+NO_VOLATILITY = VolatilityStats(vol_1s_bps=0.0, vol_10s_bps=0.0, sample_count=0, history_ms=0)
+
+
+class MidVolatility:
+    """Realized volatility (root of summed squared mid returns) over the 1 s and 10 s windows.
+
+    Feed every book observation, changed mid or not: each is one sample, so a quiet but live book
+    still counts as observed.
+    """
+
+    __slots__ = ("_first_ts_ms", "_last_mid", "_long", "_short")
+
+    def __init__(self) -> None:
+        self._short = RollingWindow(SHORT_WINDOW_MS)
+        self._long = RollingWindow(LONG_WINDOW_MS)
+        self._last_mid = 0.0
+        self._first_ts_ms: int | None = None
+
+    def update(self, ts_ms: int, mid: float) -> None:
+        """Record the mid observed at `ts_ms`; `mid` must be positive."""
+        last_mid = self._last_mid
+        self._last_mid = mid
+        if self._first_ts_ms is None:
+            self._first_ts_ms = ts_ms
+            return
+        simple_return = (mid - last_mid) / last_mid
+        squared = int(simple_return * simple_return * _SQUARED_RETURN_SCALE)
+        self._short.add(ts_ms, squared)
+        self._long.add(ts_ms, squared)
+
+    def stats(self, now_ts_ms: int) -> VolatilityStats:
+        if self._first_ts_ms is None:
+            return NO_VOLATILITY
+        return VolatilityStats(
+            vol_1s_bps=math.sqrt(self._short.total(now_ts_ms) / _SQUARED_RETURN_SCALE) * _BPS,
+            vol_10s_bps=math.sqrt(self._long.total(now_ts_ms) / _SQUARED_RETURN_SCALE) * _BPS,
+            sample_count=self._long.count(now_ts_ms),
+            history_ms=now_ts_ms - self._first_ts_ms,
+        )
+
+    def reset(self) -> None:
+        """Forget everything, e.g. after a feed gap: the estimate then warms up again from scratch."""
+        self._short.clear()
+        self._long.clear()
+        self._last_mid = 0.0
+        self._first_ts_ms = None
+
+
+class MarketWindows:
+    """The windows one market's engine keeps: mid volatility and the liquidation count.
+
+    Call `on_book` for every best bid/offer and `on_liquidation` for every liquidation or
+    deleveraging print, then read `volatility` and `liquidation_count` when building a snapshot.
+    """
+
+    __slots__ = ("liquidations", "volatility")
+
+    def __init__(self, liquidation_window_ms: int) -> None:
+        self.volatility = MidVolatility()
+        self.liquidations = RollingWindow(liquidation_window_ms)
+
+    def on_book(self, ts_ms: int, bid_px: float | None, ask_px: float | None) -> None:
+        """Feed the mid of a usable book; a missing, non-positive or crossed book adds no sample."""
+        if bid_px is None or ask_px is None or bid_px <= 0.0 or bid_px > ask_px:
+            return
+        self.volatility.update(ts_ms, (bid_px + ask_px) * 0.5)
+
+    def on_liquidation(self, ts_ms: int) -> None:
+        self.liquidations.add(ts_ms)
+
+    def volatility_stats(self, now_ts_ms: int) -> VolatilityStats:
+        return self.volatility.stats(now_ts_ms)
+
+    def liquidation_count(self, now_ts_ms: int) -> int:
+        return self.liquidations.count(now_ts_ms)

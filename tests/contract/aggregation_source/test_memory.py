@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from mm.adapters.memory.aggregation_source import InMemoryAggregationSource
+from mm.domain.reflection_input import HourlyAggregate, WorstFill
+from mm.ports.aggregation_source import AggregationSource
+from tests.contract.aggregation_source.contract import AggregationSourceContract, SeedSource
+
+
+@pytest.mark.contract
+class TestInMemoryAggregationSource(AggregationSourceContract):
+    @pytest.fixture
+    def seed_source(self) -> SeedSource:
+        async def seed(symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[WorstFill]) -> AggregationSource:
+            source = InMemoryAggregationSource()
+            for aggregate in aggregates:
+                source.add_aggregate("extended", symbol, aggregate)
+            for fill in fills:
+                source.add_fill("extended", symbol, fill)
+            return source
+
+        return seed
