@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import os
 import platform
 import statistics
 import time
@@ -169,9 +170,15 @@ def main() -> None:
     rows = read_rows(args.name)
     book_rows = sum(1 for row in rows if row.kind == BOOK)
     print(f"data: {args.name}: {len(rows)} rows ({book_rows} book, {len(rows) - book_rows} trades)")
-    print(f"python {platform.python_version()} ({platform.python_implementation()}), {platform.machine()}")
+    print(
+        f"python {platform.python_version()} ({platform.python_implementation()}), {platform.machine()}, "
+        f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.2f} (other processes skew the p99)"
+    )
     base = StrategyParams()
-    report("pass 1: no mark/index (requires_mark_index=False)", replay(rows, replace_params(base, False), with_mark_proxies=False))
+    report(
+        "pass 1: no mark/index (requires_mark_index=False)",
+        replay(rows, replace_params(base, False), with_mark_proxies=False),
+    )
     report("pass 2: mark/index proxies (mark = last trade, index = mid)", replay(rows, base, with_mark_proxies=True))
 
 

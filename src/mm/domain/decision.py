@@ -68,14 +68,14 @@ def decide(
     CANCEL_ALL and there are no quotes; when a feature cannot be computed there are no quotes and
     the reason says why.
     """
-    computed = compute_features(snapshot, params)
-    features, missing = (None, computed) if isinstance(computed, NoQuoteReason) else (computed, None)
-    risk = assess_risk(snapshot, features, position, counters, params)
+    features = compute_features(snapshot, params)
+    usable = None if isinstance(features, NoQuoteReason) else features
+    risk = assess_risk(snapshot, usable, position, counters, params)
     state = mode_state.advance(risk.target, risk.causes, snapshot.now_ts_ms, params.calm_period_ms)
     if state.mode is Mode.PAUSE:
-        return Decision(state, None, _CANCEL_ALL_ONLY, state.reasons, features)
-    if missing is not None or features is None:
-        return Decision(state, None, (), (*state.reasons, missing or NoQuoteReason.BOOK_SIDE_MISSING), None)
+        return Decision(state, None, _CANCEL_ALL_ONLY, state.reasons, usable)
+    if isinstance(features, NoQuoteReason):
+        return Decision(state, None, (), (*state.reasons, features), None)
     quotes = compute_quotes(features, snapshot.grid, position, params, state.mode)
     if not quotes.dropped:
         return Decision(state, quotes, (), state.reasons, features)

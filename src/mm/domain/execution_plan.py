@@ -67,6 +67,7 @@ def plan_orders(
     bid: DesiredQuote | None,
     ask: DesiredQuote | None,
     orders: Iterable[OwnOrder],
+    *,
     now_ms: int,
     policy: PlanPolicy,
     budget: int,
@@ -80,8 +81,8 @@ def plan_orders(
         return EMPTY_PLAN
     cancels: list[OrderIntent] = []
     moves: list[OrderIntent] = []
-    _plan_side(bid, bids, now_ms, policy, cancels, moves)
-    _plan_side(ask, asks, now_ms, policy, cancels, moves)
+    _plan_side(bid, bids, now_ms, policy, cancels=cancels, moves=moves)
+    _plan_side(ask, asks, now_ms, policy, cancels=cancels, moves=moves)
     if not cancels and not moves:
         return EMPTY_PLAN
     # Replaces before places: moving a resting quote keeps the book two-sided; a place can wait.
@@ -96,6 +97,7 @@ def _plan_side(
     orders: list[OwnOrder],
     now_ms: int,
     policy: PlanPolicy,
+    *,
     cancels: list[OrderIntent],
     moves: list[OrderIntent],
 ) -> None:

@@ -67,7 +67,10 @@ class MarketState:
         self.index_ts_ms = ts_ms
 
     def on_gap(self, stream: str) -> None:
-        """A stream lost data: nothing it said before can be trusted until it recovers with a fresh snapshot."""
+        """A stream lost data: nothing it said before can be trusted until it recovers with a fresh snapshot.
+
+        The engine also opens a gap for its account stream: stale fills and orders are as
+        dangerous as a stale book."""
         self.gaps.add(stream)
 
     def on_recovered(self, stream: str) -> None:
@@ -84,9 +87,8 @@ class MarketState:
             return None
         return (bid_px + ask_px) * 0.5
 
-    def snapshot(self, now_ts_ms: int, grid: TickGrid, *, has_other_gap: bool = False) -> MarketSnapshot:
-        """Freeze the state at `now_ts_ms`; `has_other_gap` adds a gap the market streams do not know of
-        (our account stream's), since stale account data is as dangerous as a stale book."""
+    def snapshot(self, now_ts_ms: int, grid: TickGrid) -> MarketSnapshot:
+        """Freeze the state at `now_ts_ms`."""
         windows = self.windows
         return MarketSnapshot(
             now_ts_ms=now_ts_ms,
@@ -102,5 +104,5 @@ class MarketState:
             index_ts_ms=self.index_ts_ms,
             volatility=windows.volatility_stats(now_ts_ms),
             liquidation_count=windows.liquidation_count(now_ts_ms),
-            has_feed_gap=bool(self.gaps) or has_other_gap,
+            has_feed_gap=bool(self.gaps),
         )

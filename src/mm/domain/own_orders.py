@@ -33,7 +33,8 @@ class OrderPhase(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OwnOrder:
-    """One order of ours. `sent_ts_ms` dates the order (its age); `last_request_ts_ms` our last request about it.
+    """One order of ours. `sent_ts_ms` dates the placement (the order's age); `last_request_ts_ms` our last
+    request about it (a cancel, say).
 
     `is_foreign` marks an open order found on the venue that this engine did not plan (a leftover
     of an earlier run or placed by hand): it is always cancelled.
@@ -184,10 +185,11 @@ class OwnOrders:
     def on_sync(self, open_orders: Iterable[OpenOrder], received_ts_ms: int, absent_grace_ms: int) -> SyncOutcome:
         """Take a full REST snapshot of the market's open orders as the truth.
 
-        A listed order is resting: a cancel not confirmed within `absent_grace_ms` evidently failed,
-        so the order is WORKING again and will be planned afresh. An unlisted order is gone only if
-        our last request about it was sent `absent_grace_ms` before the snapshot arrived, since a
-        snapshot read while a request travelled proves nothing about that request.
+        A listed order is resting: a cancel sent `absent_grace_ms` before the snapshot arrived and
+        still not done evidently failed, so the order is WORKING again and will be planned afresh.
+        An unlisted order is gone only if it was sent `absent_grace_ms` before the snapshot arrived:
+        a snapshot read while the placement travelled proves nothing about it, while an order
+        that once rested never comes back.
         """
         listed: set[str] = set()
         foreign: list[OwnOrder] = []
@@ -205,8 +207,7 @@ class OwnOrders:
         removed = [
             order.client_order_id
             for order in self._orders.values()
-            if order.client_order_id not in listed
-            and received_ts_ms - order.last_request_ts_ms >= absent_grace_ms
+            if order.client_order_id not in listed and received_ts_ms - order.sent_ts_ms >= absent_grace_ms
         ]
         for client_order_id in removed:
             del self._orders[client_order_id]

@@ -65,12 +65,7 @@ def compute_quotes(
     inventory_fraction = max(-1.0, min(1.0, position / params.max_position))
     skew_bps = params.inventory_skew_bps * inventory_fraction
     fair_price = features.mid * (1.0 - skew_bps / _BPS)
-    half_spread = fair_price * half_spread_bps / _BPS
-    # Post-only: a bid at or above the best ask (an ask at or below the best bid) would be rejected.
-    bid_ticks = min(grid.bid_ticks(fair_price - half_spread), grid.ask_ticks(features.ask_px) - 1)
-    ask_ticks = max(grid.ask_ticks(fair_price + half_spread), grid.bid_ticks(features.bid_px) + 1)
-    if bid_ticks >= ask_ticks:  # only reachable through the sub-tick rounding tolerance
-        ask_ticks = bid_ticks + 1
+    bid_ticks, ask_ticks = _post_only_ticks(features, grid, fair_price, fair_price * half_spread_bps / _BPS)
     order_steps = grid.size_steps(params.order_size)
     bid = _bid(grid, bid_ticks, order_steps, position, params)
     ask = _ask(grid, ask_ticks, order_steps, position, params)
@@ -84,6 +79,15 @@ def compute_quotes(
         skew_bps,
         tuple(side for side in (bid, ask) if isinstance(side, NoQuoteReason)),
     )
+
+
+def _post_only_ticks(features: Features, grid: TickGrid, fair_price: float, half_spread: float) -> tuple[int, int]:
+    """Bid and ask ticks rounded outward, then kept off the opposite best so post-only cannot be rejected."""
+    bid_ticks = min(grid.bid_ticks(fair_price - half_spread), grid.ask_ticks(features.ask_px) - 1)
+    ask_ticks = max(grid.ask_ticks(fair_price + half_spread), grid.bid_ticks(features.bid_px) + 1)
+    if bid_ticks >= ask_ticks:  # only reachable through the sub-tick rounding tolerance
+        ask_ticks = bid_ticks + 1
+    return bid_ticks, ask_ticks
 
 
 def _bid(

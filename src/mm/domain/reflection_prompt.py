@@ -90,7 +90,7 @@ def build_prompt(reflection: ReflectionInput, gate: ParamGate) -> ReflectionProm
     }
     instructions = REFLECTION_INSTRUCTIONS.format(
         max_changes=gate.max_changes, max_relative_pct=round(gate.max_relative_change * 100)
-    )
+    ).strip()
     return ReflectionPrompt(instructions, json.dumps(document, sort_keys=True, separators=(",", ":")))
 
 

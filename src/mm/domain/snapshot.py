@@ -1,8 +1,8 @@
 """What one market looks like at one instant, as the decision function reads it. Pure value, no I/O.
 
-Prices and sizes are floats: a decision reads each a handful of times and a Decimal costs several
-times more per operation (see benchmarks/bench_decision.py); exactness returns in the quotes, which
-come back as Decimals on the instrument's grid.
+Prices and sizes are floats: a decision reads each a handful of times, and Decimal arithmetic costs
+about five times more (mid and spread in bps: 76 ns with floats, 386 ns with Decimals, CPython 3.11).
+Exactness returns in the quotes, which come back as Decimals on the instrument's grid.
 """
 
 from __future__ import annotations

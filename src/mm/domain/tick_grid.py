@@ -13,10 +13,12 @@ from decimal import ROUND_CEILING, Decimal
 
 from mm.domain.instrument import Instrument
 
-# A float quotient price / tick carries a relative error near 1e-16, so 61800.2 / 0.1 comes out
-# as 618001.99999999988. Anything within a millionth of a grid line counts as on it; prices that
-# close to a line but meant to be off it do not occur in real books.
-_ON_GRID_TOLERANCE = 1e-6
+# A float quotient price / tick carries a relative error of a few 1e-16, so 61800.2 / 0.1 comes out
+# as 618001.99999999988. A quotient within a millionth of a grid line, or 1e-14 of its size (30 times
+# the worst float error, which matters past 1e8 ticks), counts as on it; prices that close to a line
+# but meant to be off it do not occur in real books.
+_ABSOLUTE_TOLERANCE = 1e-6
+_RELATIVE_TOLERANCE = 1e-14
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +38,18 @@ class TickGrid:
 
     def bid_ticks(self, price: float) -> int:
         """Ticks of the highest grid price at or below `price` (a bid never rounds up)."""
-        return math.floor(price / self.tick_size + _ON_GRID_TOLERANCE)
+        ticks = price / self.tick_size
+        return math.floor(ticks + _ABSOLUTE_TOLERANCE + abs(ticks) * _RELATIVE_TOLERANCE)
 
     def ask_ticks(self, price: float) -> int:
         """Ticks of the lowest grid price at or above `price` (an ask never rounds down)."""
-        return math.ceil(price / self.tick_size - _ON_GRID_TOLERANCE)
+        ticks = price / self.tick_size
+        return math.ceil(ticks - _ABSOLUTE_TOLERANCE - abs(ticks) * _RELATIVE_TOLERANCE)
 
     def size_steps(self, size: float) -> int:
         """Whole steps in `size`, rounded down: never send more than was decided."""
-        return math.floor(size / self.step_size + _ON_GRID_TOLERANCE)
+        steps = size / self.step_size
+        return math.floor(steps + _ABSOLUTE_TOLERANCE + abs(steps) * _RELATIVE_TOLERANCE)
 
     def price_of(self, ticks: int) -> Decimal:
         """The exact price of `ticks`, with the tick size's exponent (61800.2, not 61800.20000)."""

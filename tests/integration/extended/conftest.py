@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import SecretStr
 
+from mm.adapters.clock import SystemClock
 from mm.adapters.extended import (
     ExtendedCredentials,
     ExtendedEndpoints,
@@ -20,7 +21,6 @@ from mm.adapters.extended import (
 )
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.testing.fake_extended import FakeExtendedServer
-from mm.testing.fake_extended.wall_clock import WallClock
 
 SYMBOL = "BTC-USD"
 EVENT_TIMEOUT_S = 5.0
@@ -39,13 +39,15 @@ FAST_REST = RestSettings(
     max_attempts=3,
     retry_initial_s=0.01,
     retry_max_s=0.05,
-    budget=RequestBudgetSettings(max_requests=600, window_s=60.0, burst=100, max_wait_s=2.0, rate_limited_backoff_s=0.5),
+    budget=RequestBudgetSettings(
+        max_requests=600, window_s=60.0, burst=100, max_wait_s=2.0, rate_limited_backoff_s=0.5
+    ),
 )
 
 
 @pytest.fixture
-def clock() -> WallClock:
-    return WallClock()
+def clock() -> SystemClock:
+    return SystemClock()
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def credentials(server: FakeExtendedServer) -> ExtendedCredentials:
 
 @pytest.fixture
 async def session(
-    endpoints: ExtendedEndpoints, credentials: ExtendedCredentials, clock: WallClock, metrics: PrometheusMetrics
+    endpoints: ExtendedEndpoints, credentials: ExtendedCredentials, clock: SystemClock, metrics: PrometheusMetrics
 ) -> AsyncIterator[ExtendedRestSession]:
     rest = ExtendedRestSession(endpoints, credentials, clock, metrics, FAST_REST)
     try:
@@ -121,16 +123,22 @@ class EventCollector:
 
     def of(self, event_type: type[E], /, **fields: object) -> list[E]:
         """Arrived events of `kind` whose attributes equal `fields`."""
-        return [e for e in self.items if isinstance(e, event_type) and all(getattr(e, k) == v for k, v in fields.items())]
+        return [
+            e for e in self.items if isinstance(e, event_type) and all(getattr(e, k) == v for k, v in fields.items())
+        ]
 
     async def wait_for(
         self, event_type: type[E], count: int = 1, /, timeout_s: float = EVENT_TIMEOUT_S, **fields: object
     ) -> list[E]:
         """Wait until `count` matching events arrived (in total); return them all."""
-        await self.wait_until(lambda: len(self.of(event_type, **fields)) >= count, timeout_s, f"{count} x {event_type.__name__}{fields}")
+        await self.wait_until(
+            lambda: len(self.of(event_type, **fields)) >= count, timeout_s, f"{count} x {event_type.__name__}{fields}"
+        )
         return self.of(event_type, **fields)
 
-    async def wait_until(self, condition: Callable[[], bool], timeout_s: float = EVENT_TIMEOUT_S, what: str = "") -> None:
+    async def wait_until(
+        self, condition: Callable[[], bool], timeout_s: float = EVENT_TIMEOUT_S, what: str = ""
+    ) -> None:
         deadline = asyncio.get_running_loop().time() + timeout_s
         while not condition():
             if self.error is not None:

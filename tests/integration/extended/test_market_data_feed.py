@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from mm.adapters.clock import SystemClock
 from mm.adapters.extended import ExtendedEndpoints, ExtendedMarketDataFeed, PublicStream
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.domain.market_events import (
@@ -21,7 +22,6 @@ from mm.domain.market_events import (
 )
 from mm.domain.side import Side
 from mm.testing.fake_extended import FakeExtendedServer, StreamKind
-from mm.testing.fake_extended.wall_clock import WallClock
 from tests.integration.extended.conftest import FAST_STREAMS, SYMBOL, EventCollector
 
 pytestmark = pytest.mark.integration
@@ -31,7 +31,7 @@ FeedFactory = Callable[..., ExtendedMarketDataFeed]
 
 @pytest.fixture
 async def make_feed(
-    endpoints: ExtendedEndpoints, clock: WallClock, metrics: PrometheusMetrics
+    endpoints: ExtendedEndpoints, clock: SystemClock, metrics: PrometheusMetrics
 ) -> AsyncIterator[FeedFactory]:
     feeds: list[ExtendedMarketDataFeed] = []
 
@@ -92,7 +92,9 @@ async def test_the_first_trades_frame_is_replay_and_later_prints_are_live(
     await events.stop()
 
 
-async def test_mark_and_index_prices_arrive_as_price_updates(make_feed: FeedFactory, server: FakeExtendedServer) -> None:
+async def test_mark_and_index_prices_arrive_as_price_updates(
+    make_feed: FeedFactory, server: FakeExtendedServer
+) -> None:
     events = EventCollector(make_feed(PublicStream.MARK, PublicStream.INDEX).events([SYMBOL]))
     await server.streams.wait_for_subscribers(2)
 
@@ -140,7 +142,9 @@ async def test_the_feed_recovers_from_20_disconnects_and_20_sequence_gaps_report
     assert metrics.value("extended_stream_gaps_total", stream="bbo", symbol=SYMBOL, kind="disconnected") == 20
 
 
-async def test_each_gap_comes_before_its_recovery_and_the_fresh_snapshot(bbo_events: EventCollector, server: FakeExtendedServer) -> None:
+async def test_each_gap_comes_before_its_recovery_and_the_fresh_snapshot(
+    bbo_events: EventCollector, server: FakeExtendedServer
+) -> None:
     server.faults.skip_sequence(1, kind=StreamKind.BBO)
     await server.market.push_bbo("83990", "1", "84010", "2")
 
@@ -185,7 +189,9 @@ async def test_an_error_object_for_an_unknown_market_is_skipped_and_the_feed_kee
     events = EventCollector(make_feed(PublicStream.BBO).events(["NOPE-USD"]))
 
     await events.wait_for(FeedGap)
-    await events.wait_until(lambda: (metrics.value("extended_stream_malformed_total", stream="bbo", symbol="NOPE-USD") or 0) >= 2)
+    await events.wait_until(
+        lambda: (metrics.value("extended_stream_malformed_total", stream="bbo", symbol="NOPE-USD") or 0) >= 2
+    )
 
     assert not events.is_done
     await events.stop()
@@ -201,3 +207,22 @@ async def test_closing_the_feed_ends_its_events(make_feed: FeedFactory, server: 
     await events.wait_until(lambda: events.is_done, what="the end of events()")
     assert events.error is None
     await server.streams.wait_for_subscribers(0)
+
+
+async def test_a_venue_that_cannot_be_reached_is_one_gap_while_reconnects_back_off(
+    clock: SystemClock, metrics: PrometheusMetrics
+) -> None:
+    unreachable = ExtendedEndpoints(stream_url="ws://127.0.0.1:9/stream.extended.exchange/v1")
+    feed = ExtendedMarketDataFeed(unreachable, clock, metrics, FAST_STREAMS, (PublicStream.BBO,))
+    events = EventCollector(feed.events([SYMBOL]))
+
+    await events.wait_until(
+        lambda: (metrics.value("extended_stream_reconnects_total", stream="bbo", symbol=SYMBOL) or 0) >= 5,
+        what="five reconnect attempts",
+    )
+
+    [gap] = events.of(FeedGap)
+    assert gap.kind is FeedIssueKind.DISCONNECTED
+    assert not events.is_done
+    await feed.aclose()
+    await events.stop()

@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 import pytest
 
+from mm.adapters.clock import SystemClock
 from mm.adapters.extended import (
     ExtendedRestSession,
     ExtendedTradingGateway,
@@ -29,7 +30,6 @@ from mm.ports.errors import (
     RateLimited,
 )
 from mm.testing.fake_extended import FakeExtendedServer
-from mm.testing.fake_extended.wall_clock import WallClock
 from tests.integration.extended.conftest import FAST_REST, SYMBOL, credentials_of, endpoints_of
 
 pytestmark = pytest.mark.integration
@@ -49,13 +49,15 @@ def ask(price: str = "84020", size: str = "0.001") -> OrderRequest:
     return OrderRequest(client_id("ask"), SYMBOL, Side.SELL, Decimal(price), Decimal(size))
 
 
-async def open_session(server: FakeExtendedServer, settings: RestSettings = FAST_REST, **options: object) -> ExtendedRestSession:
+async def open_session(
+    server: FakeExtendedServer, settings: RestSettings = FAST_REST, **options: object
+) -> ExtendedRestSession:
     api_key = options.pop("api_key", None)
     timeout_s = options.pop("request_timeout_s", 2.0)
     return ExtendedRestSession(
         endpoints_of(server, request_timeout_s=float(timeout_s)),  # type: ignore[arg-type]
         credentials_of(server, api_key),  # type: ignore[arg-type]
-        WallClock(),
+        SystemClock(),
         PrometheusMetrics(),
         settings,
     )
@@ -102,7 +104,8 @@ async def test_prices_round_away_from_the_touch_and_sizes_round_down_before_sign
     await gateway.place_order(sell)
 
     bought, sold = server.order(buy.client_order_id), server.order(sell.client_order_id)
-    assert bought is not None and sold is not None
+    assert bought is not None
+    assert sold is not None
     assert (bought.price, bought.qty) == (Decimal("83990"), Decimal("0.00123"))
     assert (sold.price, sold.qty) == (Decimal("84021"), Decimal("0.00199"))
 
@@ -126,6 +129,16 @@ async def test_placing_again_with_the_same_client_order_id_returns_the_same_orde
 
     assert again == first
     assert len([o for o in server.orders() if o.external_id == request.client_order_id]) == 1
+
+
+async def test_reusing_a_client_order_id_for_a_different_order_is_an_invalid_request(
+    gateway: ExtendedTradingGateway,
+) -> None:
+    first = bid("83990")
+    await gateway.place_order(first)
+
+    with pytest.raises(InvalidRequest):
+        await gateway.place_order(bid("83980", cid=first.client_order_id))
 
 
 async def test_a_transient_server_error_is_retried_and_the_order_placed_once(
@@ -163,7 +176,8 @@ async def test_a_replace_swaps_the_order_in_one_request(
     assert server.requests.count(PLACE) == 2
     assert [(o.external_id, o.price) for o in server.resting_orders()] == [(new.client_order_id, Decimal("83995"))]
     replaced = server.order(old.client_order_id)
-    assert replaced is not None and replaced.status == "CANCELLED"
+    assert replaced is not None
+    assert replaced.status == "CANCELLED"
     assert placed.client_order_id == new.client_order_id
 
 
@@ -267,7 +281,9 @@ async def test_an_unknown_market_is_an_invalid_request(gateway: ExtendedTradingG
         await gateway.place_order(OrderRequest(client_id(), "NOPE-USD", Side.BUY, Decimal(1), Decimal(1)))
 
 
-async def test_a_refused_api_key_is_auth_failed(server: FakeExtendedServer, other_session: list[ExtendedRestSession]) -> None:
+async def test_a_refused_api_key_is_auth_failed(
+    server: FakeExtendedServer, other_session: list[ExtendedRestSession]
+) -> None:
     other_session.append(await open_session(server, api_key="wrong-key"))
     gateway = ExtendedTradingGateway(other_session[0])
 
@@ -280,7 +296,9 @@ async def test_a_refused_api_key_is_auth_failed(server: FakeExtendedServer, othe
 async def test_a_429_is_rate_limited_and_the_budget_holds_back_the_next_requests(
     server: FakeExtendedServer, other_session: list[ExtendedRestSession]
 ) -> None:
-    budget = RequestBudgetSettings(max_requests=100, window_s=1.0, burst=10, max_wait_s=0.05, rate_limited_backoff_s=0.3)
+    budget = RequestBudgetSettings(
+        max_requests=100, window_s=1.0, burst=10, max_wait_s=0.05, rate_limited_backoff_s=0.3
+    )
     other_session.append(await open_session(server, FAST_REST.model_copy(update={"budget": budget})))
     gateway = ExtendedTradingGateway(other_session[0])
     server.faults.fail_next_requests(1, status=HTTPStatus.TOO_MANY_REQUESTS)
@@ -293,12 +311,15 @@ async def test_a_429_is_rate_limited_and_the_budget_holds_back_the_next_requests
     await asyncio.sleep(0.4)
     await gateway.open_orders(SYMBOL)
 
-    assert raised.value.retry_after_s is not None and raised.value.retry_after_s > 0
+    assert raised.value.retry_after_s is not None
+    assert raised.value.retry_after_s > 0
     assert sent_during_backoff == 1
     assert server.requests.count() == 2
 
 
-async def test_a_network_failure_is_exchange_unavailable(server: FakeExtendedServer, other_session: list[ExtendedRestSession]) -> None:
+async def test_a_network_failure_is_exchange_unavailable(
+    server: FakeExtendedServer, other_session: list[ExtendedRestSession]
+) -> None:
     session = await open_session(server)
     other_session.append(session)
     gateway = ExtendedTradingGateway(session)
@@ -321,7 +342,7 @@ async def test_a_request_without_an_answer_times_out_as_exchange_unavailable(
     session = ExtendedRestSession(
         endpoints_of(server, request_timeout_s=0.3).model_copy(update={"api_url": f"http://127.0.0.1:{port}/api/v1"}),
         credentials_of(server),
-        WallClock(),
+        SystemClock(),
         PrometheusMetrics(),
         settings,
     )
@@ -343,7 +364,7 @@ async def test_the_request_budget_is_never_exceeded_at_the_server(
     results = await asyncio.gather(*(gateway.open_orders(SYMBOL) for _ in range(60)), return_exceptions=True)
 
     refused = [r for r in results if isinstance(r, RateLimited)]
-    assert all(isinstance(r, list) or isinstance(r, RateLimited) for r in results)
+    assert all(isinstance(r, (list, RateLimited)) for r in results)
     assert server.requests.count() == 60 - len(refused)
     assert server.requests.max_in_window(0.5) <= 20
     assert (len(refused) == 0) == (max_wait_s > 0)

@@ -16,7 +16,7 @@ from mm.domain.bucket_width import BucketWidth
 from mm.domain.fill_enrichment import MarkoutSpec
 from mm.domain.fill_summary import FillRecord
 from mm.domain.side import Side
-from tests.summarizer_support.clock import ManualClock
+from mm.adapters.clock import SimulatedClock
 from tests.summarizer_support.seeding import SummarizerBackend, in_memory_backend, postgres_backend
 from tests.summarizer_support.summarizer_behaviour import summarizer
 
@@ -92,7 +92,7 @@ async def test_sql_and_in_memory_backends_give_the_same_summaries(
 ) -> None:
     summaries = []
     for backend in both:
-        job = summarizer(backend, EXCHANGE, ManualClock(T0 + 10**7))
+        job = summarizer(backend, EXCHANGE, SimulatedClock(T0 + 10**7))
         await job.run_once()
         summaries.append(
             await backend.summaries.summaries_between(EXCHANGE, SYMBOL, BucketWidth.MINUTE, T0 - 10**6, T0 + 10**9)

@@ -49,14 +49,19 @@ def test_flat_quotes_sit_a_half_spread_around_the_mid_rounded_outward() -> None:
     quotes = quotes_for()
 
     assert prices(quotes) == (Decimal("59988.4"), Decimal("60012.6"))
-    assert quotes.bid is not None and quotes.bid.side is Side.BUY and quotes.bid.size == Decimal("0.002")
-    assert quotes.ask is not None and quotes.ask.side is Side.SELL and quotes.ask.size == Decimal("0.002")
+    assert quotes.bid is not None
+    assert quotes.bid.side is Side.BUY
+    assert quotes.bid.size == Decimal("0.002")
+    assert quotes.ask is not None
+    assert quotes.ask.side is Side.SELL
+    assert quotes.ask.size == Decimal("0.002")
 
 
 def test_a_quote_carries_its_price_in_ticks_and_size_in_steps() -> None:
     bid = quotes_for().bid
 
-    assert bid is not None and (bid.price_ticks, bid.size_steps) == (599884, 2)
+    assert bid is not None
+    assert (bid.price_ticks, bid.size_steps) == (599884, 2)
 
 
 def test_a_long_position_lowers_both_quotes() -> None:
@@ -71,8 +76,12 @@ def test_a_short_position_raises_both_quotes() -> None:
     flat_bid, flat_ask = prices(quotes_for())
     short_bid, short_ask = prices(quotes_for(position=-0.005))
 
-    assert short_bid is not None and flat_bid is not None and short_bid > flat_bid
-    assert short_ask is not None and flat_ask is not None and short_ask > flat_ask
+    assert short_bid is not None
+    assert flat_bid is not None
+    assert short_bid > flat_bid
+    assert short_ask is not None
+    assert flat_ask is not None
+    assert short_ask > flat_ask
 
 
 def test_skew_stops_growing_past_the_max_position() -> None:
@@ -97,7 +106,8 @@ def test_a_bid_skewed_through_the_best_ask_is_held_one_tick_below_it() -> None:
 
     quotes = quotes_for(position=-0.009, params=params)
 
-    assert quotes.bid is not None and quotes.bid.price == Decimal("60000.9")
+    assert quotes.bid is not None
+    assert quotes.bid.price == Decimal("60000.9")
 
 
 def test_an_ask_skewed_through_the_best_bid_is_held_one_tick_above_it() -> None:
@@ -105,7 +115,8 @@ def test_an_ask_skewed_through_the_best_bid_is_held_one_tick_above_it() -> None:
 
     quotes = quotes_for(position=0.009, params=params)
 
-    assert quotes.ask is not None and quotes.ask.price == Decimal("60000.1")
+    assert quotes.ask is not None
+    assert quotes.ask.price == Decimal("60000.1")
 
 
 def test_an_off_grid_best_ask_still_keeps_the_bid_below_it() -> None:
@@ -114,20 +125,23 @@ def test_an_off_grid_best_ask_still_keeps_the_bid_below_it() -> None:
 
     quotes = quotes_for(position=-0.009, params=params, snapshot=snapshot)
 
-    assert quotes.bid is not None and quotes.bid.price == Decimal("60001.0")
+    assert quotes.bid is not None
+    assert quotes.bid.price == Decimal("60001.0")
 
 
 def test_the_bid_is_dropped_at_the_max_position() -> None:
     quotes = quotes_for(position=0.01)
 
-    assert quotes.bid is None and quotes.ask is not None
+    assert quotes.bid is None
+    assert quotes.ask is not None
     assert quotes.dropped == (NoQuoteReason.BID_AT_POSITION_LIMIT,)
 
 
 def test_the_ask_is_dropped_at_the_negative_max_position() -> None:
     quotes = quotes_for(position=-0.01)
 
-    assert quotes.ask is None and quotes.bid is not None
+    assert quotes.ask is None
+    assert quotes.bid is not None
     assert quotes.dropped == (NoQuoteReason.ASK_AT_POSITION_LIMIT,)
 
 
@@ -136,7 +150,8 @@ def test_a_bid_is_cut_so_a_fill_cannot_pass_the_hard_limit() -> None:
 
     quotes = quotes_for(position=0.0095, params=params)
 
-    assert quotes.bid is not None and quotes.bid.size == Decimal("0.001")
+    assert quotes.bid is not None
+    assert quotes.bid.size == Decimal("0.001")
 
 
 def test_an_ask_is_cut_so_a_fill_cannot_pass_the_negative_hard_limit() -> None:
@@ -144,7 +159,8 @@ def test_an_ask_is_cut_so_a_fill_cannot_pass_the_negative_hard_limit() -> None:
 
     quotes = quotes_for(position=-0.0095, params=params)
 
-    assert quotes.ask is not None and quotes.ask.size == Decimal("0.001")
+    assert quotes.ask is not None
+    assert quotes.ask.size == Decimal("0.001")
 
 
 def test_a_side_whose_room_is_under_the_minimum_size_is_dropped() -> None:
@@ -152,7 +168,8 @@ def test_a_side_whose_room_is_under_the_minimum_size_is_dropped() -> None:
 
     quotes = quotes_for(position=0.0096, params=params)
 
-    assert quotes.bid is None and quotes.dropped == (NoQuoteReason.BID_BELOW_MIN_SIZE,)
+    assert quotes.bid is None
+    assert quotes.dropped == (NoQuoteReason.BID_BELOW_MIN_SIZE,)
 
 
 def test_an_order_size_under_the_minimum_drops_both_sides() -> None:
@@ -165,7 +182,8 @@ def test_an_order_size_under_the_minimum_drops_both_sides() -> None:
 def test_the_order_size_is_rounded_down_to_the_step() -> None:
     quotes = quotes_for(params=replace(PARAMS, order_size=0.0029))
 
-    assert quotes.bid is not None and quotes.bid.size == Decimal("0.002")
+    assert quotes.bid is not None
+    assert quotes.bid.size == Decimal("0.002")
 
 
 def test_a_bid_that_would_be_priced_at_or_below_zero_is_dropped() -> None:
@@ -174,7 +192,8 @@ def test_a_bid_that_would_be_priced_at_or_below_zero_is_dropped() -> None:
 
     quotes = quotes_for(params=params, mode=Mode.DEFENSIVE, snapshot=snapshot)
 
-    assert quotes.bid is None and quotes.dropped == (NoQuoteReason.BID_PRICE_NOT_POSITIVE,)
+    assert quotes.bid is None
+    assert quotes.dropped == (NoQuoteReason.BID_PRICE_NOT_POSITIVE,)
 
 
 def test_quotes_are_decimals_on_the_instrument_grid() -> None:

@@ -42,10 +42,20 @@ def test_a_calm_market_flat_and_error_free_calls_for_normal() -> None:
         ),
         (a_snapshot(mark_px=60_000.5 * 1.0076), 0.0, NO_RISK_COUNTERS, ModeReason.DIVERGENCE_HARD),
         (a_snapshot(mark_px=60_000.5 * 0.9924), 0.0, NO_RISK_COUNTERS, ModeReason.DIVERGENCE_HARD),
-        (a_snapshot(liquidation_count=PARAMS.liquidation_hard_count), 0.0, NO_RISK_COUNTERS, ModeReason.LIQUIDATION_BURST),
+        (
+            a_snapshot(liquidation_count=PARAMS.liquidation_hard_count),
+            0.0,
+            NO_RISK_COUNTERS,
+            ModeReason.LIQUIDATION_BURST,
+        ),
         (a_snapshot(), 0.0201, NO_RISK_COUNTERS, ModeReason.INVENTORY_PAST_HARD_LIMIT),
         (a_snapshot(), -0.0201, NO_RISK_COUNTERS, ModeReason.INVENTORY_PAST_HARD_LIMIT),
-        (a_snapshot(), 0.0, RiskCounters(exchange_error_count=PARAMS.error_burst_count), ModeReason.EXCHANGE_ERROR_BURST),
+        (
+            a_snapshot(),
+            0.0,
+            RiskCounters(exchange_error_count=PARAMS.error_burst_count),
+            ModeReason.EXCHANGE_ERROR_BURST,
+        ),
     ],
     ids=lambda value: str(value) if isinstance(value, ModeReason) else "",
 )

@@ -13,7 +13,9 @@ from tests.unit.domain.market_examples import BTC_GRID, instruments
 
 @st.composite
 def prices_on_a_fine_grid(draw: st.DrawFn) -> tuple[Instrument, Decimal]:
-    """Prices on a grid 1000 times finer than the tick: on a tick or at least 1/1000 tick off it."""
+    """Prices on a grid 1000 times finer than the tick: on a tick or at least 1/1000 tick off it.
+
+    Up to 5e9 ticks: beyond about 1e11 the float tolerance itself reaches 1/1000 tick."""
     instrument = draw(instruments())
     fine = instrument.tick_size / 1000
     return instrument, draw(st.integers(1, int(Decimal(500_000) / fine))) * fine
@@ -23,7 +25,7 @@ def prices_on_a_fine_grid(draw: st.DrawFn) -> tuple[Instrument, Decimal]:
 def sizes_on_a_fine_grid(draw: st.DrawFn) -> tuple[Instrument, Decimal]:
     instrument = draw(instruments())
     fine = instrument.step_size / 1000
-    return instrument, draw(st.integers(0, int(Decimal(10_000_000) / fine))) * fine
+    return instrument, draw(st.integers(0, int(Decimal(100_000) / fine))) * fine
 
 
 @settings(deadline=None)
@@ -67,6 +69,12 @@ def test_the_minimum_order_size_is_counted_in_whole_steps_rounded_up() -> None:
     instrument = Instrument("X-USD", Decimal("0.1"), Decimal("0.003"), Decimal("0.01"))
 
     assert TickGrid(instrument).min_order_steps == 4
+
+
+def test_a_size_of_billions_of_steps_on_the_grid_stays_there() -> None:
+    instrument = Instrument("X-USD", Decimal("0.0001"), Decimal("0.00001"), Decimal("0.00001"))
+
+    assert TickGrid(instrument).size_steps(312_500.0) == 31_250_000_000
 
 
 def test_a_price_keeps_the_tick_size_exponent() -> None:

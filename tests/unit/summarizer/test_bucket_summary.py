@@ -21,7 +21,9 @@ def enriched(fill_id: str, ts_ms: int, side: Side, price: str, size: str = "1") 
     return EnrichedFill(fill, None, None, None, None, None)
 
 
-def activity(*fills: EnrichedFill, mids: dict[int, Decimal | None] | None = None, **timelines: object) -> MarketActivity:
+def activity(
+    *fills: EnrichedFill, mids: dict[int, Decimal | None] | None = None, **timelines: object
+) -> MarketActivity:
     return MarketActivity(
         exchange="x",
         symbol="BTC-USD",

@@ -32,7 +32,9 @@ def test_a_sell_gains_when_the_mid_falls() -> None:
 
 def test_bps_are_rounded_half_away_from_zero_to_eight_decimals() -> None:
     mids = [Decimal(1), Decimal("1.0000000000005")]
-    buy, sell = enrich_fills([simulated_fill(Side.BUY, price="1"), simulated_fill(Side.SELL, price="1")], [0, 1_000], mids)
+    buy, sell = enrich_fills(
+        [simulated_fill(Side.BUY, price="1"), simulated_fill(Side.SELL, price="1")], [0, 1_000], mids
+    )
     # 5e-13 / 1 * 1e4 = 5e-9 bps: a tie at the ninth decimal
     assert (buy.markout_1s, sell.markout_1s) == (
         HorizonMarkout(1, Decimal("5E-13"), Decimal("1E-8")),

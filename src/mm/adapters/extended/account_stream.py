@@ -45,6 +45,35 @@ def _symbol_of(event: AccountEvent) -> str | None:
     return None
 
 
+class _AccountFrames:
+    """The private stream's observer: frames become events; a return triggers a re-sync."""
+
+    def __init__(
+        self,
+        known: KnownAccount,
+        pump: EventPump[AccountEvent],
+        symbols: frozenset[str],
+        resync_due: asyncio.Event,
+    ) -> None:
+        self._known = known
+        self._pump = pump
+        self._symbols = symbols
+        self._resync_due = resync_due
+
+    def on_frame(self, frame: StreamFrame, received_ts_ms: int, is_first: bool) -> None:
+        for event in account_events_from_frame(frame, received_ts_ms):
+            symbol = _symbol_of(event)
+            if symbol is None or symbol in self._symbols:
+                self._pump.emit(self._known.apply(event))
+
+    def on_interrupted(self, issue: StreamIssue) -> None:
+        detail = f"{issue.kind.value}: {issue.detail}" if issue.detail else issue.kind.value
+        self._pump.emit(AccountStreamGap(issue.detected_ts_ms, detail))
+
+    def on_recovered(self, gap_from_ts_ms: int, recovered_ts_ms: int) -> None:
+        self._resync_due.set()
+
+
 class ExtendedAccountStream:
     """Our account's events for a set of markets; one `events()` iteration per instance.
 
@@ -69,7 +98,7 @@ class ExtendedAccountStream:
             self._session.config.endpoints.stream_url + "/account",
             name="account",
             symbol="*",
-            observer=self,
+            observer=_AccountFrames(self._known, self._pump, self._symbols, self._resync_due),
             settings=self._settings.stream,
             clock=self._clock,
             metrics=self._session.metrics,
@@ -84,21 +113,6 @@ class ExtendedAccountStream:
 
     async def aclose(self) -> None:
         await self._pump.aclose()
-
-    # --- StreamObserver -----------------------------------------------------------------------
-
-    def on_frame(self, frame: StreamFrame, received_ts_ms: int, is_first: bool) -> None:
-        for event in account_events_from_frame(frame, received_ts_ms):
-            symbol = _symbol_of(event)
-            if symbol is None or symbol in self._symbols:
-                self._pump.emit(self._known.apply(event))
-
-    def on_interrupted(self, issue: StreamIssue) -> None:
-        detail = f"{issue.kind.value}: {issue.detail}" if issue.detail else issue.kind.value
-        self._pump.emit(AccountStreamGap(issue.detected_ts_ms, detail))
-
-    def on_recovered(self, gap_from_ts_ms: int, recovered_ts_ms: int) -> None:
-        self._resync_due.set()
 
     # --- REST re-sync -------------------------------------------------------------------------
 

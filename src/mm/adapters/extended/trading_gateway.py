@@ -48,7 +48,7 @@ class ExtendedTradingGateway:
             return await self._submit("replace_order", request, previous_client_order_id=previous_client_order_id)
         except OrderNotFound:
             # A retried replace whose first attempt went through finds its old order gone.
-            placed = await self._placed_by_client_id(request.client_order_id)
+            placed = await self._placed_by_client_id(request)
             if placed is None:
                 raise
             return placed
@@ -109,7 +109,7 @@ class ExtendedTradingGateway:
         try:
             response = await self._session.call(operation, send)
         except DuplicateOrder:
-            placed = await self._placed_by_client_id(request.client_order_id)
+            placed = await self._placed_by_client_id(request)
             if placed is None:
                 raise
             return placed
@@ -117,13 +117,26 @@ class ExtendedTradingGateway:
         exchange_order_id = str(data.id) if data is not None else ""
         return PlacedOrder(client_order_id=request.client_order_id, exchange_order_id=exchange_order_id)
 
-    async def _placed_by_client_id(self, client_order_id: str) -> PlacedOrder | None:
-        """The order the venue already holds under this client id, if any (a retry that had arrived)."""
-        orders = await self._reads.orders_by_client_id(client_order_id)
+    async def _placed_by_client_id(self, request: OrderRequest) -> PlacedOrder | None:
+        """The order the venue already holds under this client id, if any (a retry that had arrived).
+
+        Raises `InvalidRequest` when the id belongs to a different order: reusing ids is our bug.
+        """
+        orders = await self._reads.orders_by_client_id(request.client_order_id)
         if not orders:
             return None
-        _log.info("extended_order_already_placed", client_order_id=client_order_id)
-        return PlacedOrder(client_order_id=client_order_id, exchange_order_id=orders[0].exchange_order_id)
+        instrument = instrument_from_market(await self._market(request.symbol))
+        wanted = (
+            request.symbol,
+            request.side,
+            instrument.round_price(request.price, request.side),
+            instrument.round_size(request.size),
+        )
+        for order in orders:
+            if (order.symbol, order.side, order.price, order.size) == wanted:
+                _log.info("extended_order_already_placed", client_order_id=request.client_order_id)
+                return PlacedOrder(client_order_id=request.client_order_id, exchange_order_id=order.exchange_order_id)
+        raise InvalidRequest(f"client order id {request.client_order_id!r} is already used by a different order")
 
     async def _market(self, symbol: str) -> MarketModel:
         now_ms = self._session.clock.now_ms()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
@@ -61,13 +59,13 @@ class PostgresAggregationSource:
         return [_worst_fill(row) for row in rows]
 
 
-def _aggregate(row: Mapping[str, Any]) -> HourlyAggregate:
+def _aggregate(row: RowMapping) -> HourlyAggregate:
     return HourlyAggregate(
         bucket_start_ms=to_epoch_ms(row["bucket_start"]), **{name: row[name] for name in _AGGREGATE_COLUMNS}
     )
 
 
-def _worst_fill(row: Mapping[str, Any]) -> WorstFill:
+def _worst_fill(row: RowMapping) -> WorstFill:
     return WorstFill(
         fill_id=row["fill_id"],
         ts_ms=to_epoch_ms(row["ts"]),

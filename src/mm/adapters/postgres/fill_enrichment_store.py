@@ -20,6 +20,7 @@ from mm.domain.side import Side
 
 _WITH_SYMBOL = text(enrich_pending_sql(with_symbol=True))
 _ALL_SYMBOLS = text(enrich_pending_sql(with_symbol=False))
+_NO_JIT = text("SET LOCAL jit = off")
 
 
 class PostgresFillEnrichmentStore:
@@ -45,6 +46,8 @@ class PostgresFillEnrichmentStore:
             params["symbol"] = symbol
         with translate_db_errors():
             async with self._engine.begin() as conn:
+                # Thousands of tiny index look-ups: compiling the plan costs more than it saves.
+                await conn.execute(_NO_JIT)
                 rows = (await conn.execute(_WITH_SYMBOL if symbol else _ALL_SYMBOLS, params)).mappings().all()
         touched = tuple(_touch(row) for row in rows if row["symbol"] is not None)
         return EnrichmentPass(examined=rows[0]["examined"], last_fill_id=rows[0]["last_fill_id"], touched=touched)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import RowMapping, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
@@ -92,9 +91,7 @@ def proposal_row(proposal: StoredProposal) -> dict[str, Any]:
         "status": proposal.status.value,
         "model": proposal.model,
         "base_params_version": proposal.base_params_version,
-        "changes": [
-            {"name": c.name, "new_value": c.new_value, "reason": c.reason} for c in proposal.proposal.changes
-        ],
+        "changes": [{"name": c.name, "new_value": c.new_value, "reason": c.reason} for c in proposal.proposal.changes],
         "rollback_conditions": [
             {"metric": c.metric, "comparison": c.comparison.value, "threshold": c.threshold}
             for c in proposal.proposal.rollback_conditions
@@ -107,7 +104,7 @@ def proposal_row(proposal: StoredProposal) -> dict[str, Any]:
     }
 
 
-def stored_proposal(row: Mapping[str, Any]) -> StoredProposal:
+def stored_proposal(row: RowMapping) -> StoredProposal:
     """Rebuild a stored proposal from its `llm_proposal` row."""
     proposal = ParamProposal(
         changes=tuple(ParamChange(c["name"], c["new_value"], c["reason"]) for c in row["changes"]),

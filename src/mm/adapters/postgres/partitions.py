@@ -39,6 +39,11 @@ def create_partition_sql(table: str, day: date) -> str:
     )
 
 
+def ddl_lock_sql() -> str:
+    """The transaction-scoped lock every writer takes before creating or dropping partitions."""
+    return f"SELECT pg_advisory_xact_lock({_DDL_LOCK_KEY})"
+
+
 def ensure_day_partitions(conn: Connection, days: Iterable[date], tables: Iterable[str] = PARTITIONED_TABLES) -> None:
     """Create the partitions of `tables` for `days` inside the caller's transaction."""
     wanted = sorted(set(days))

@@ -12,7 +12,9 @@ from mm.domain.side import Side
 SYMBOL = "BTC-USD"
 
 
-def order(client_order_id: str, status: OrderStatus = OrderStatus.NEW, updated_ts_ms: int = 100, **changes: object) -> OpenOrder:
+def order(
+    client_order_id: str, status: OrderStatus = OrderStatus.NEW, updated_ts_ms: int = 100, **changes: object
+) -> OpenOrder:
     base = OpenOrder(
         client_order_id=client_order_id,
         exchange_order_id=f"x{client_order_id}",
@@ -29,7 +31,9 @@ def order(client_order_id: str, status: OrderStatus = OrderStatus.NEW, updated_t
 
 
 def position(size: str, ts_ms: int = 100) -> Position:
-    return Position(symbol=SYMBOL, size=Decimal(size), entry_price=Decimal("84000") if Decimal(size) else None, ts_ms=ts_ms)
+    return Position(
+        symbol=SYMBOL, size=Decimal(size), entry_price=Decimal("84000") if Decimal(size) else None, ts_ms=ts_ms
+    )
 
 
 def known_with(*orders: OpenOrder, held: Position | None = None) -> KnownAccount:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -64,7 +63,7 @@ def test_a_bbo_frame_maps_to_the_top_of_book_with_envelope_time_and_seq() -> Non
 
 def test_a_bbo_frame_with_an_empty_side_has_no_price_there() -> None:
     frame = fixture_frame("bbo.json")
-    one_sided = dataclasses.replace(frame, data={**frame.data, "a": []})
+    one_sided = frame._replace(data={**frame.data, "a": []})
 
     bbo = bbo_from_frame(one_sided, RECEIVED_MS)
 
@@ -107,10 +106,12 @@ def test_trades_of_a_replayed_frame_are_marked_as_replay() -> None:
     assert all(t.is_replay for t in trades)
 
 
-@pytest.mark.parametrize(("wire", "kind"), [("LIQUIDATION", TradeKind.LIQUIDATION), ("DELEVERAGE", TradeKind.DELEVERAGE)])
+@pytest.mark.parametrize(
+    ("wire", "kind"), [("LIQUIDATION", TradeKind.LIQUIDATION), ("DELEVERAGE", TradeKind.DELEVERAGE)]
+)
 def test_liquidation_and_deleverage_prints_are_marked_as_liquidations(wire: str, kind: TradeKind) -> None:
     frame = fixture_frame("public_trades.json")
-    frame = dataclasses.replace(frame, data=[{**frame.data[0], "tT": wire}])
+    frame = frame._replace(data=[{**frame.data[0], "tT": wire}])
 
     [trade] = public_trades_from_frame(frame, RECEIVED_MS, is_replay=False)
 
@@ -155,7 +156,7 @@ def test_an_index_price_frame_maps_to_an_index_price() -> None:
 
 def test_a_live_index_price_with_inner_ts_zero_takes_the_envelope_time() -> None:
     frame = fixture_frame("mark_price_live.json")
-    index_frame = dataclasses.replace(frame, type="IP")
+    index_frame = frame._replace(type="IP")
 
     price = price_from_frame(index_frame, RECEIVED_MS, PriceKind.INDEX)
 
@@ -164,7 +165,7 @@ def test_a_live_index_price_with_inner_ts_zero_takes_the_envelope_time() -> None
 
 def test_a_price_given_as_a_json_float_is_malformed_because_it_would_be_inexact() -> None:
     frame = fixture_frame("mark_price.json")
-    float_frame = dataclasses.replace(frame, data={**frame.data, "p": 25670.1})
+    float_frame = frame._replace(data={**frame.data, "p": 25670.1})
 
     with pytest.raises(MalformedMessage) as raised:
         price_from_frame(float_frame, RECEIVED_MS, PriceKind.MARK)
@@ -173,7 +174,7 @@ def test_a_price_given_as_a_json_float_is_malformed_because_it_would_be_inexact(
 
 
 def test_a_bbo_frame_without_book_sides_is_malformed_and_keeps_its_raw_text() -> None:
-    frame = dataclasses.replace(fixture_frame("bbo.json"), data={"m": "BTC-USD"})
+    frame = fixture_frame("bbo.json")._replace(data={"m": "BTC-USD"})
 
     with pytest.raises(MalformedMessage) as raised:
         bbo_from_frame(frame, RECEIVED_MS)
@@ -232,7 +233,7 @@ def test_a_cancelled_order_maps_to_a_cancelled_update_without_reason() -> None:
 def test_an_order_with_a_status_the_sdk_does_not_know_still_maps() -> None:
     frame = fixture_frame("error_post_only.json")
     order = {**frame.data["orders"][0], "statusReason": "NEGATIVE_EQUITY"}
-    frame = dataclasses.replace(frame, data={"orders": [order]})
+    frame = frame._replace(data={"orders": [order]})
 
     [event] = account_events_from_frame(frame, RECEIVED_MS)
 
@@ -297,7 +298,7 @@ def test_a_closed_position_maps_to_flat() -> None:
     frame = fixture_frame("account_position.json")
     closed = {**frame.data["positions"][0], "status": "CLOSED"}
 
-    [event] = account_events_from_frame(dataclasses.replace(frame, data={"positions": [closed]}), RECEIVED_MS)
+    [event] = account_events_from_frame(frame._replace(data={"positions": [closed]}), RECEIVED_MS)
 
     assert isinstance(event, PositionUpdate)
     assert (event.position.size, event.position.entry_price) == (Decimal(0), None)
@@ -320,7 +321,7 @@ def test_an_account_frame_with_an_invalid_order_is_malformed() -> None:
     broken = {**frame.data["orders"][0], "qty": None}
 
     with pytest.raises(MalformedMessage):
-        account_events_from_frame(dataclasses.replace(frame, data={"orders": [broken]}), RECEIVED_MS)
+        account_events_from_frame(frame._replace(data={"orders": [broken]}), RECEIVED_MS)
 
 
 def test_the_markets_reply_maps_to_the_instrument_rules() -> None:
@@ -361,7 +362,7 @@ def test_the_positions_reply_maps_to_a_long_position() -> None:
 def test_the_fees_reply_parses_to_the_rates_placement_signs_with() -> None:
     reply = WrappedApiResponseModel[list[TradingFeeModel]].model_validate_json(fixture_text("fees.json"))
 
-    [fee] = reply.data or ()
+    [fee] = reply.data or []
 
     assert (fee.market, fee.maker_fee_rate, fee.taker_fee_rate) == ("BTC-USD", Decimal("0.00000"), Decimal("0.00025"))
 

@@ -1,0 +1,1 @@
+"""LLM adapters: the pydantic-ai parameter advisor, its output schema, model resolution, the offline model."""

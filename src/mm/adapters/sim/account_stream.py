@@ -1,0 +1,51 @@
+"""`AccountStream` on the simulated exchange, for consumers that iterate events asynchronously.
+
+A synchronous replay loop reads `SimulatedExchange.drain_events()` instead; use one or the other,
+since both take the same events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+from mm.adapters.sim.exchange import SimulatedExchange
+from mm.domain.orders import AccountEvent, FillEvent, OrderUpdate, PositionUpdate
+
+
+class SimulatedAccountStream:
+    """Yields the exchange's account events as they happen, until `aclose`."""
+
+    def __init__(self, exchange: SimulatedExchange) -> None:
+        self._exchange = exchange
+        self._events_waiting = asyncio.Event()
+        self._is_closed = False
+
+    async def events(self, symbols: Sequence[str]) -> AsyncIterator[AccountEvent]:
+        wanted = frozenset(symbols)
+        self._exchange.set_event_listener(self._events_waiting.set)
+        try:
+            while not self._is_closed:
+                for event in self._exchange.drain_events():
+                    if _symbol_of(event) in wanted:
+                        yield event
+                if self._is_closed:
+                    break
+                await self._events_waiting.wait()
+                self._events_waiting.clear()
+        finally:
+            self._exchange.set_event_listener(None)
+
+    async def aclose(self) -> None:
+        self._is_closed = True
+        self._events_waiting.set()
+
+
+def _symbol_of(event: AccountEvent) -> str | None:
+    if isinstance(event, OrderUpdate):
+        return event.order.symbol
+    if isinstance(event, FillEvent):
+        return event.fill.symbol
+    if isinstance(event, PositionUpdate):
+        return event.position.symbol
+    return None

@@ -1,0 +1,174 @@
+"""Dependency-injection container of `mm trade`: Extended (or, with --paper, simulated) exchange, Postgres, the executor.
+
+Live and paper differ only in the gateway, the account stream and the feed (teed into the
+simulated exchange); everything else, the engine included, is the same object graph.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+from dependency_injector import containers, providers
+
+from mm.adapters.extended import (
+    AccountStreamSettings,
+    ExtendedAccountStream,
+    ExtendedEndpoints,
+    ExtendedMarketDataFeed,
+    ExtendedNetwork,
+    ExtendedRestSession,
+    ExtendedTradingGateway,
+)
+from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
+from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
+from mm.adapters.postgres.trading_journal import PostgresTradingJournal
+from mm.adapters.sim import SimulatedAccountStream, SimulatedExchangeGateway
+from mm.apps._shared import SharedContainer
+from mm.apps.executor.paper import PaperMarketDataFeed, fetch_instrument, paper_exchange
+from mm.apps.executor.settings import ExecutorSettings
+from mm.ports.clock import Clock
+from mm.usecases.engine_config import EngineConfig
+from mm.usecases.executor_metrics import ExecutorMetrics
+from mm.usecases.journal_writer import JournalWriter
+from mm.usecases.live_executor import ExecutorConfig, LiveExecutor
+
+
+def new_run_id() -> str:
+    """Six hex digits naming this run: part of every client order id and of the market-data source."""
+    return uuid.uuid4().hex[:6]
+
+
+def exchange_name(settings: ExecutorSettings) -> str:
+    """Paper trading writes under its own exchange name, so its fills never mix with real ones."""
+    return f"{settings.exchange}-paper" if settings.paper_trading else settings.exchange
+
+
+def trading_mode(settings: ExecutorSettings) -> str:
+    return "paper" if settings.paper_trading else "live"
+
+
+def endpoints_of(settings: ExecutorSettings) -> ExtendedEndpoints:
+    return ExtendedEndpoints(
+        network=ExtendedNetwork(settings.extended_env.value),
+        api_url=settings.extended_api_url,
+        stream_url=settings.extended_stream_url,
+        request_timeout_s=settings.extended_request_timeout_s,
+    )
+
+
+def executor_config_of(settings: ExecutorSettings, run_id: str) -> ExecutorConfig:
+    markets = tuple(
+        EngineConfig(
+            exchange=exchange_name(settings),
+            symbol=symbol,
+            client_order_id_prefix=f"{settings.client_order_id_prefix}{run_id}",
+            state_save_interval_ms=round(settings.state_save_interval_s * 1000),
+            max_requests_per_second=settings.max_order_requests_per_s,
+            max_requests_per_minute=max(settings.max_order_requests_per_min, settings.max_order_requests_per_s),
+        )
+        for symbol in settings.symbols
+    )
+    return ExecutorConfig(
+        markets=markets,
+        dead_man_switch_s=settings.dead_man_switch_s,
+        dead_man_refresh_s=settings.dead_man_switch_s / 3,
+    )
+
+
+async def init_rest_session(
+    settings: ExecutorSettings, endpoints: ExtendedEndpoints, clock: Clock, metrics: PrometheusMetrics
+) -> AsyncIterator[ExtendedRestSession | None]:
+    """The account's REST session (live only; paper trading has no account)."""
+    if settings.paper_trading:
+        yield None
+        return
+    session = ExtendedRestSession(endpoints, settings.account_credentials(), clock, metrics)
+    try:
+        yield session
+    finally:
+        await session.aclose()
+
+
+async def init_paper_gateway(
+    settings: ExecutorSettings, endpoints: ExtendedEndpoints, clock: Clock
+) -> AsyncIterator[SimulatedExchangeGateway | None]:
+    """The simulated exchange for the one paper market, with the real market's trading rules."""
+    if not settings.paper_trading:
+        yield None
+        return
+    instrument = await fetch_instrument(endpoints, settings.symbols[0])
+    exchange = paper_exchange(
+        instrument, settings.paper_maker_fee_rate, settings.paper_order_latency_ms, clock.now_ms()
+    )
+    yield SimulatedExchangeGateway(exchange, clock)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=ExecutorSettings)
+
+    # --- resources: logging, database, engine, metrics, clock
+    shared = providers.Container(SharedContainer, settings=settings)
+    endpoints = providers.Singleton(endpoints_of, settings)
+    rest_session = providers.Resource(
+        init_rest_session, settings=settings, endpoints=endpoints, clock=shared.clock, metrics=shared.metrics
+    )
+    paper_gateway = providers.Resource(init_paper_gateway, settings=settings, endpoints=endpoints, clock=shared.clock)
+
+    # --- exchange adapters: live Extended or the simulated exchange
+    mode = providers.Callable(trading_mode, settings)
+    market_feed = providers.Singleton(
+        ExtendedMarketDataFeed, endpoints=endpoints, clock=shared.clock, metrics=shared.metrics
+    )
+    gateway = providers.Selector(
+        mode,
+        live=providers.Singleton(ExtendedTradingGateway, session=rest_session),
+        paper=paper_gateway,
+    )
+    feed = providers.Selector(
+        mode,
+        live=market_feed,
+        paper=providers.Singleton(PaperMarketDataFeed, feed=market_feed, gateway=paper_gateway),
+    )
+    account = providers.Selector(
+        mode,
+        live=providers.Singleton(
+            ExtendedAccountStream,
+            session=rest_session,
+            settings=providers.Singleton(
+                AccountStreamSettings, resync_interval_s=settings.provided.account_resync_interval_s
+            ),
+        ),
+        paper=providers.Singleton(SimulatedAccountStream, exchange=paper_gateway.provided.exchange),
+    )
+
+    # --- stores
+    run_id = providers.Singleton(new_run_id)
+    exchange = providers.Callable(exchange_name, settings)
+    state_store = providers.Singleton(PostgresStrategyStateStore, engine=shared.engine)
+    params_store = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
+    trading_journal = providers.Singleton(
+        PostgresTradingJournal,
+        engine=shared.engine,
+        exchange=exchange,
+        source_name=providers.Callable("executor-{}".format, run_id),
+    )
+
+    # --- use cases
+    executor_metrics = providers.Singleton(ExecutorMetrics, shared.metrics)
+    journal = providers.Singleton(JournalWriter, journal=trading_journal, clock=shared.clock, metrics=executor_metrics)
+    executor_config = providers.Singleton(executor_config_of, settings, run_id)
+    executor = providers.Factory(
+        LiveExecutor,
+        config=executor_config,
+        gateway=gateway,
+        feed=feed,
+        account=account,
+        state_store=state_store,
+        journal=journal,
+        clock=shared.clock,
+        metrics=executor_metrics,
+        stopwatch_ns=providers.Object(time.perf_counter_ns),
+    )

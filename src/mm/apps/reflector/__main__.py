@@ -1,0 +1,106 @@
+"""Composition root of `mm reflect`: build settings and container, reflect once or every interval.
+
+Exit codes: 0 done (whatever the outcome per market), 1 a market's run failed with an error,
+2 bad settings or arguments. In `--loop` mode the first SIGINT/SIGTERM lets the current run
+finish and then stops; a second one cancels it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import signal
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import structlog
+
+from mm.adapters.llm.model_id import ModelConfigError
+from mm.apps.reflector.settings import ReflectorSettings
+from mm.apps.settings import exit_bad_settings, load_settings
+from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
+
+if TYPE_CHECKING:
+    from mm.usecases.reflection_loop import ReflectionLoop
+
+
+def run(args: argparse.Namespace) -> int:
+    window = _window(args.window_end) if args.window_end else None
+    if window is not None and args.loop:
+        exit_bad_settings("--window-end and --loop cannot be combined")
+    settings = load_settings(ReflectorSettings)
+    return asyncio.run(_main(args, settings, window))
+
+
+async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: ReflectionWindow | None) -> int:
+    # Imported only now: pydantic-ai and the OpenAI SDK take seconds, and bad settings should not wait.
+    from mm.apps.reflector.container import Container
+
+    container = Container(settings=settings)
+    container.check_dependencies()
+    try:
+        container.llm_model()
+    except ModelConfigError as error:
+        exit_bad_settings(f"bad settings: {error}")
+    await _maybe_await(container.init_resources())
+    log = structlog.get_logger()
+    try:
+        loop = await _resolved(container.loop())
+        log.info("reflector_started", model=settings.model_id or "offline", symbols=settings.symbols, loop=args.loop)
+        if args.loop:
+            await _run_until_signalled(loop)
+            return 0
+        results = await loop.run_once(window)
+        for result in results:
+            print(
+                f"{result.symbol} {result.window.start_ms}..{result.window.end_ms}: {result.outcome.value}"
+                + (f" {result.proposal_id}" if result.proposal_id else "")
+            )
+        return 0 if len(results) == len(settings.symbols) else 1
+    finally:
+        await _maybe_await(container.shutdown_resources())
+
+
+async def _run_until_signalled(loop: ReflectionLoop) -> None:
+    stop = asyncio.Event()
+    task = asyncio.current_task()
+    event_loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if stop.is_set() and task is not None:
+            task.cancel()
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        event_loop.add_signal_handler(signum, on_signal)
+    try:
+        await loop.run_until(stop)
+    except asyncio.CancelledError:
+        structlog.get_logger().warning("reflector_cancelled")
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            event_loop.remove_signal_handler(signum)
+    structlog.get_logger().info("reflector_stopped")
+
+
+def _window(text: str) -> ReflectionWindow:
+    """The hour ending at `text` (ISO 8601, UTC if no offset); exit 2 when it is not one."""
+    try:
+        end = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        exit_bad_settings(f"--window-end {text!r} is not an ISO 8601 time")
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    end_ms = int(end.timestamp() * 1000)
+    return ReflectionWindow(end_ms - HOUR_MS, end_ms)
+
+
+async def _maybe_await(result: object) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+async def _resolved(provided: ReflectionLoop | Awaitable[ReflectionLoop]) -> ReflectionLoop:
+    return await provided if inspect.isawaitable(provided) else provided

@@ -1,0 +1,66 @@
+"""Dependency-injection container of `mm reflect`: the model, Postgres and file adapters, the workflow."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from mm.adapters.files.reasoning_sink import FileReasoningSink
+from mm.adapters.llm.model_resolution import resolve_model
+from mm.adapters.llm.param_advisor import PydanticAiParamAdvisor
+from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
+from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
+from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
+from mm.apps._shared import SharedContainer
+from mm.apps.reflector.settings import ReflectorSettings
+from mm.usecases.reflect import ReflectionWorkflow
+from mm.usecases.reflection_loop import ReflectionLoop
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=ReflectorSettings)
+
+    # --- resources: logging, database, engine, metrics, clock
+    shared = providers.Container(SharedContainer, settings=settings)
+
+    # --- the model (offline rules when MODEL is unset)
+    llm_model = providers.Singleton(
+        resolve_model,
+        settings.provided.model_id,
+        api_key=settings.provided.openai_api_key,
+        base_url=settings.provided.openai_base_url,
+    )
+
+    # --- adapters
+    aggregations = providers.Singleton(PostgresAggregationSource, engine=shared.engine)
+    proposals = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
+    params = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
+    reasoning = providers.Singleton(FileReasoningSink, log_dir=settings.provided.resolved_log_dir)
+    advisor = providers.Singleton(
+        PydanticAiParamAdvisor,
+        model=llm_model,
+        request_timeout_s=settings.provided.llm_request_timeout_s,
+        transport_retries=settings.provided.llm_transport_retries,
+        output_retries=settings.provided.llm_output_retries,
+    )
+
+    # --- use cases
+    workflow = providers.Factory(
+        ReflectionWorkflow,
+        aggregations=aggregations,
+        params=params,
+        advisor=advisor,
+        reasoning=reasoning,
+        proposals=proposals,
+        clock=shared.clock,
+        metrics=shared.metrics,
+        worst_fills_limit=settings.provided.worst_fills_limit,
+    )
+    loop = providers.Factory(
+        ReflectionLoop,
+        workflow=workflow,
+        clock=shared.clock,
+        metrics=shared.metrics,
+        exchange=settings.provided.exchange,
+        symbols=settings.provided.symbols,
+        interval_ms=settings.provided.run_interval_ms,
+    )

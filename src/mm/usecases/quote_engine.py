@@ -1,0 +1,427 @@
+"""The quote engine: market, account and timer inputs in, commands out. Synchronous, no I/O, no clock of its own.
+
+The live executor drives it from asyncio tasks and the backtest from a replay loop; both pass the
+time in with every call and execute the returned commands. Per call:
+
+- `on_bbo_values` / `on_trade_values` / `on_mark_value` / `on_index_value`: the fast path, plain
+  floats, no object per event; `on_market_event` converts a normalized event and calls them;
+- `on_account_event`: order updates, fills, positions, REST re-syncs, account stream gaps;
+- `on_command_succeeded` / `on_command_failed`: the venue's answer to an order command;
+- `on_timer`: call it at `next_timer_ms()` (held ticks, the max-interval tick, cancel-all resends,
+  state saves).
+
+Decisions run only on throttled ticks. A tick builds a `MarketSnapshot`, calls `decide`, and then
+either keeps PAUSE's cancel-all loop going or plans the fewest order requests for the quotes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from decimal import Decimal
+
+from mm.domain.decision import Decision, decide
+from mm.domain.decision_record import DecisionRecord
+from mm.domain.engine_commands import (
+    CancelAll,
+    CancelOrder,
+    EngineCommand,
+    OrderCommand,
+    PersistState,
+    PlaceOrder,
+    RecordDecision,
+    ReplaceOrder,
+    describe_command,
+)
+from mm.domain.execution_plan import CancelIntent, OrderPlan, PlaceIntent, PlanPolicy, plan_orders
+from mm.domain.instrument import Instrument
+from mm.domain.inventory import Inventory
+from mm.domain.market_events import (
+    BestBidOffer,
+    FeedGap,
+    FeedRecovered,
+    MarketEvent,
+    PriceKind,
+    PriceUpdate,
+    PublicTrade,
+)
+from mm.domain.market_state import MarketState
+from mm.domain.mode import Mode, ModeState
+from mm.domain.order_outcomes import RequestFailure, apply_failure, apply_success
+from mm.domain.order_rate_budget import OrderRateBudget
+from mm.domain.orders import (
+    AccountEvent,
+    AccountResynced,
+    AccountStreamGap,
+    FillEvent,
+    OrderRequest,
+    OrderUpdate,
+    PositionUpdate,
+    RejectReason,
+)
+from mm.domain.own_orders import OwnOrders
+from mm.domain.params import StrategyParams
+from mm.domain.pause_guard import CancelAllGuard
+from mm.domain.quoting import DesiredQuote
+from mm.domain.risk import RiskCounters
+from mm.domain.saved_engine_state import SavedEngineState, from_snapshot, to_snapshot
+from mm.domain.strategy_snapshot import StrategySnapshot
+from mm.domain.throttle import TickThrottle
+from mm.domain.tick_grid import TickGrid
+from mm.domain.windows import RollingWindow
+from mm.usecases.engine_config import EngineConfig
+
+NO_COMMANDS: tuple[EngineCommand, ...] = ()
+_ACCOUNT_STREAM = "account"
+
+
+class QuoteEngine:
+    """One market's quoting state machine. Construct by hand; every input carries its time (epoch ms)."""
+
+    def __init__(self, config: EngineConfig, instrument: Instrument, params: StrategyParams, now_ms: int) -> None:
+        if instrument.symbol != config.symbol:
+            raise ValueError(f"instrument {instrument.symbol} does not match the engine's market {config.symbol}")
+        self.config = config
+        self.instrument = instrument
+        self.grid = TickGrid(instrument)
+        self.params = params
+        self.market = MarketState(params.liquidation_window_ms)
+        self.orders = OwnOrders(config.symbol, instrument.tick_size, instrument.step_size)
+        self.inventory = Inventory()
+        self.mode_state = ModeState.starting(now_ms)
+        self.last_decision: Decision | None = None
+        self._throttle = TickThrottle(params.min_tick_interval_ms, params.max_tick_interval_ms)
+        self._policy = PlanPolicy(params.refresh_interval_ms, params.price_tolerance_bps)
+        self._budget = OrderRateBudget(config.max_requests_per_second, config.max_requests_per_minute)
+        self._guard = CancelAllGuard(config.cancel_all_resend_ms)
+        self._errors = RollingWindow(params.error_window_ms)
+        self._forced_pause_reasons: tuple[str, ...] = ()
+        self._account_gap_ts_ms: int | None = None
+        self._next_seq = 1
+        self._saved_version = 0
+        self._last_save_ms = now_ms
+        self._last_record_key: tuple[object, ...] | None = None
+        self._last_record_ms: int | None = None
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        return Mode.PAUSE if self._forced_pause_reasons else self.mode_state.mode
+
+    @property
+    def position(self) -> float:
+        return self.inventory.position
+
+    @property
+    def is_awaiting_flat(self) -> bool:
+        """A cancel-all went out and the venue has not yet shown that nothing of ours is open."""
+        return self._guard.is_awaiting_flat
+
+    def desired_quotes(self) -> tuple[DesiredQuote | None, DesiredQuote | None]:
+        decision = self.last_decision
+        if decision is None or decision.quotes is None or self.mode is Mode.PAUSE:
+            return None, None
+        return decision.quotes.bid, decision.quotes.ask
+
+    def run_pnl(self) -> float | None:
+        return self.inventory.run_pnl(self.market.mid)
+
+    def restore(self, snapshot: StrategySnapshot) -> None:
+        """Continue from a saved state: mode and its timers, owned orders (state UNKNOWN until re-synced), ids."""
+        saved = from_snapshot(snapshot, self.instrument.tick_size, self.instrument.step_size)
+        self.mode_state = saved.mode_state
+        self.orders.restore(saved.orders)
+        self._next_seq = max(self._next_seq, saved.next_client_order_seq)
+        self._saved_version = snapshot.version
+
+    def state_snapshot(self, now_ms: int) -> StrategySnapshot:
+        """The state to save now, one version above the last saved one."""
+        saved = SavedEngineState(self.mode_state, tuple(self.orders), self._next_seq)
+        return to_snapshot(
+            saved,
+            exchange=self.config.exchange,
+            symbol=self.config.symbol,
+            params_version=self.params.version,
+            now_ms=now_ms,
+            version=self._saved_version + 1,
+        )
+
+    @property
+    def saved_version(self) -> int:
+        """The version of the last snapshot saved (0: none yet); the next save must be one above."""
+        return self._saved_version
+
+    def on_state_saved(self, version: int) -> None:
+        self._saved_version = max(self._saved_version, version)
+
+    def apply_params(self, params: StrategyParams) -> None:
+        """Quote with `params` from the next tick on (a rollout or rollback)."""
+        self.params = params
+        self._throttle.set_intervals(params.min_tick_interval_ms, params.max_tick_interval_ms)
+        self._policy = PlanPolicy(params.refresh_interval_ms, params.price_tolerance_bps)
+
+    # --- market data: fast path ----------------------------------------------------------------
+
+    def on_bbo_values(
+        self, ts_ms: int, bid_px: float | None, bid_sz: float | None, ask_px: float | None, ask_sz: float | None
+    ) -> Sequence[EngineCommand]:
+        self.market.on_bbo(ts_ms, bid_px, bid_sz, ask_px, ask_sz)
+        if self._throttle.on_event(ts_ms):
+            return self._tick(ts_ms)
+        return NO_COMMANDS
+
+    def on_trade_values(self, ts_ms: int, is_liquidation: bool) -> Sequence[EngineCommand]:
+        """Only liquidation prints move a feature (the liquidation count); other prints change nothing."""
+        if not is_liquidation:
+            return NO_COMMANDS
+        self.market.on_liquidation(ts_ms)
+        if self._throttle.on_event(ts_ms):
+            return self._tick(ts_ms)
+        return NO_COMMANDS
+
+    def on_mark_value(self, ts_ms: int, price: float) -> Sequence[EngineCommand]:
+        self.market.on_mark(ts_ms, price)
+        if self._throttle.on_event(ts_ms):
+            return self._tick(ts_ms)
+        return NO_COMMANDS
+
+    def on_index_value(self, ts_ms: int, price: float) -> Sequence[EngineCommand]:
+        self.market.on_index(ts_ms, price)
+        if self._throttle.on_event(ts_ms):
+            return self._tick(ts_ms)
+        return NO_COMMANDS
+
+    # --- market data: normalized events --------------------------------------------------------
+
+    def on_market_event(self, event: MarketEvent, now_ms: int) -> Sequence[EngineCommand]:
+        """Feed one normalized event, stamped with `now_ms`; events of other markets are ignored."""
+        if event.symbol != self.config.symbol:
+            return NO_COMMANDS
+        if isinstance(event, BestBidOffer):
+            return self.on_bbo_values(
+                now_ms,
+                _float_or_none(event.bid_px),
+                _float_or_none(event.bid_sz),
+                _float_or_none(event.ask_px),
+                _float_or_none(event.ask_sz),
+            )
+        if isinstance(event, PublicTrade):
+            return NO_COMMANDS if event.is_replay else self.on_trade_values(now_ms, event.is_liquidation)
+        if isinstance(event, PriceUpdate):
+            if event.kind is PriceKind.MARK:
+                return self.on_mark_value(now_ms, float(event.price))
+            return self.on_index_value(now_ms, float(event.price))
+        return self._on_feed_health(event, now_ms)
+
+    def _on_feed_health(self, event: FeedGap | FeedRecovered, now_ms: int) -> Sequence[EngineCommand]:
+        """A gap is stale data: PAUSE now, not at the next throttled tick. A recovery is ticked at once too."""
+        if isinstance(event, FeedGap):
+            self.market.on_gap(event.stream)
+        else:
+            self.market.on_recovered(event.stream)
+        return self._tick(now_ms)
+
+    # --- account -------------------------------------------------------------------------------
+
+    def on_account_event(self, event: AccountEvent, now_ms: int) -> Sequence[EngineCommand]:
+        """Take in what the venue says about our account; a stream gap pauses at once."""
+        if isinstance(event, OrderUpdate):
+            self._on_order_update(event, now_ms)
+        elif isinstance(event, FillEvent):
+            if event.fill.symbol == self.config.symbol:
+                self.inventory.on_fill(event.fill)
+        elif isinstance(event, PositionUpdate):
+            if event.position.symbol == self.config.symbol:
+                self.inventory.on_position(event.position)
+        elif isinstance(event, AccountResynced):
+            if event.symbol == self.config.symbol:
+                self._on_resync(event)
+        elif isinstance(event, AccountStreamGap):
+            self._account_gap_ts_ms = event.detected_ts_ms
+            self.market.on_gap(_ACCOUNT_STREAM)
+            return self._tick(now_ms)
+        self._guard.confirm_if_flat(not self.orders.is_empty)
+        return NO_COMMANDS
+
+    def _on_order_update(self, event: OrderUpdate, now_ms: int) -> None:
+        order = event.order
+        if order.symbol != self.config.symbol:
+            return
+        was_known = order.client_order_id in self.orders
+        self.orders.on_order_update(order)
+        if order.status.is_open:
+            return
+        if was_known:
+            self._guard.on_order_closed()
+        if order.reason not in (RejectReason.NONE, RejectReason.REPLACED, RejectReason.POST_ONLY_WOULD_CROSS):
+            self._errors.add(now_ms)
+
+    def _on_resync(self, event: AccountResynced) -> None:
+        open_orders = [o for o in event.open_orders if o.symbol == self.config.symbol and o.status.is_open]
+        self.orders.on_sync(open_orders, event.received_ts_ms, self.config.absent_grace_ms)
+        self.inventory.on_position(event.position)
+        self._guard.on_snapshot(len(open_orders), event.received_ts_ms)
+        gap_ts_ms = self._account_gap_ts_ms
+        if gap_ts_ms is not None and event.received_ts_ms >= gap_ts_ms:
+            # A full REST snapshot after the outage: orders and position are known again.
+            self._account_gap_ts_ms = None
+            self.market.on_recovered(_ACCOUNT_STREAM)
+
+    def on_venue_flat(self, now_ms: int) -> None:
+        """The venue listed no open order of ours while no request was in flight: forget every order.
+
+        Only the executor's shutdown can know that nothing is in flight; the grace of ordinary
+        snapshots does not apply then.
+        """
+        self.orders.on_sync((), now_ms, absent_grace_ms=0)
+
+    # --- answers to our commands ---------------------------------------------------------------
+
+    def on_command_succeeded(self, command: OrderCommand, exchange_order_id: str = "") -> None:
+        apply_success(self.orders, command, exchange_order_id)
+
+    def on_command_failed(self, command: OrderCommand, failure: RequestFailure, now_ms: int) -> None:
+        """The venue refused, could not find, or did not answer `command`; a post-only cross waits for the next tick."""
+        apply_failure(self.orders, command, failure, now_ms)
+        if failure.is_exchange_error:
+            self._errors.add(now_ms)
+        self._guard.confirm_if_flat(not self.orders.is_empty)
+
+    # --- time ----------------------------------------------------------------------------------
+
+    def next_timer_ms(self) -> int | None:
+        """When `on_timer` must be called next (None: at once, nothing has ticked yet)."""
+        due = self._throttle.next_due_ms()
+        if due is None:
+            return None
+        resend = self._guard.next_resend_ms()
+        if resend is not None and resend < due:
+            due = resend
+        return min(due, self._last_save_ms + self.config.state_save_interval_ms)
+
+    def on_timer(self, now_ms: int) -> Sequence[EngineCommand]:
+        commands: list[EngineCommand] = []
+        resend = self._guard.next_resend_ms()
+        if self._throttle.is_due(now_ms) or (resend is not None and now_ms >= resend):
+            commands.extend(self._tick(now_ms))
+        if now_ms - self._last_save_ms >= self.config.state_save_interval_ms:
+            self._last_save_ms = now_ms
+            commands.append(PersistState(self.state_snapshot(now_ms)))
+        return commands
+
+    def force_pause(self, reason: str, now_ms: int) -> Sequence[EngineCommand]:
+        """PAUSE for a cause the strategy cannot see (an executor failure); it lasts for this engine's life."""
+        if reason not in self._forced_pause_reasons:
+            self._forced_pause_reasons = (*self._forced_pause_reasons, reason)
+        return self._tick(now_ms)
+
+    # --- the tick ------------------------------------------------------------------------------
+
+    def _tick(self, now_ms: int) -> Sequence[EngineCommand]:
+        self._throttle.mark_ticked(now_ms)
+        snapshot = self.market.snapshot(now_ms, self.grid)
+        counters = RiskCounters(self._errors.count(now_ms))
+        previous_mode = self.mode
+        decision = decide(snapshot, self.inventory.position, self.params, self.mode_state, counters)
+        self.mode_state = decision.mode_state
+        self.last_decision = decision
+        guard = self._guard
+        guard.set_paused(self.mode is Mode.PAUSE)
+        commands: list[EngineCommand] = []
+        if guard.should_send(now_ms, not self.orders.is_empty):
+            commands.append(CancelAll(self.config.symbol))
+            self.orders.on_cancel_all_sent(now_ms)
+            self._budget.spend(now_ms)
+            guard.on_sent(now_ms)
+        elif not guard.blocks_new_orders:
+            quotes = decision.quotes
+            plan = plan_orders(
+                quotes.bid if quotes is not None else None,
+                quotes.ask if quotes is not None else None,
+                self.orders,
+                now_ms=now_ms,
+                policy=self._policy,
+                budget=self._budget.available(now_ms),
+            )
+            if plan.intents:
+                self._issue(plan, now_ms, commands)
+        if self.config.records_decisions:
+            self._maybe_record(decision, previous_mode, commands, now_ms)
+        return commands
+
+    def _issue(self, plan: OrderPlan, now_ms: int, commands: list[EngineCommand]) -> None:
+        symbol = self.config.symbol
+        orders = self.orders
+        for intent in plan.intents:
+            if isinstance(intent, CancelIntent):
+                client_order_id = intent.order.client_order_id
+                commands.append(CancelOrder(symbol, client_order_id))
+                orders.on_cancel_sent(client_order_id, now_ms)
+                continue
+            quote = intent.quote
+            request = OrderRequest(self._next_client_order_id(), symbol, quote.side, quote.price, quote.size)
+            if isinstance(intent, PlaceIntent):
+                commands.append(PlaceOrder(request))
+            else:
+                commands.append(ReplaceOrder(intent.order.client_order_id, request))
+                orders.on_cancel_sent(intent.order.client_order_id, now_ms)
+            orders.on_place_sent(request, quote.price_ticks, quote.size_steps, now_ms)
+        self._budget.spend(now_ms, len(plan.intents))
+
+    def _next_client_order_id(self) -> str:
+        seq = self._next_seq
+        self._next_seq = seq + 1
+        return f"{self.config.client_order_id_prefix}-{seq}"
+
+    def _maybe_record(
+        self, decision: Decision, previous_mode: Mode, commands: list[EngineCommand], now_ms: int
+    ) -> None:
+        """Log a decision when it differs from the last one logged, sent something, or a heartbeat is due."""
+        bid, ask = self.desired_quotes()
+        reasons = (*self._forced_pause_reasons, *decision.reasons)
+        key = (self.mode, reasons, bid, ask)
+        last_ms = self._last_record_ms
+        is_heartbeat = last_ms is None or now_ms - last_ms >= self.config.decision_heartbeat_ms
+        if key == self._last_record_key and not commands and not is_heartbeat:
+            return
+        self._last_record_key = key
+        self._last_record_ms = now_ms
+        commands.append(RecordDecision(self._decision_record(decision, previous_mode, reasons, commands, now_ms)))
+
+    def _decision_record(
+        self,
+        decision: Decision,
+        previous_mode: Mode,
+        reasons: tuple[str, ...],
+        commands: list[EngineCommand],
+        now_ms: int,
+    ) -> DecisionRecord:
+        bid, ask = self.desired_quotes()
+        features = decision.features
+        mode = self.mode
+        return DecisionRecord(
+            exchange=self.config.exchange,
+            symbol=self.config.symbol,
+            ts_ms=now_ms,
+            mode=mode.value,
+            prev_mode=previous_mode.value if previous_mode is not mode else None,
+            reasons=tuple(str(reason) for reason in reasons),
+            params_version=self.params.version,
+            mid=features.mid if features is not None else self.market.mid,
+            bid_px=bid.price if bid is not None else None,
+            bid_sz=bid.size if bid is not None else None,
+            ask_px=ask.price if ask is not None else None,
+            ask_sz=ask.size if ask is not None else None,
+            position=self.inventory.position,
+            features=dataclasses.asdict(features) if features is not None else None,
+            commands=tuple(
+                describe_command(c)
+                for c in commands
+                if isinstance(c, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll)
+            ),
+        )
+
+
+def _float_or_none(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
