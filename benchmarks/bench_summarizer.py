@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import os
 import platform
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import psycopg
+from numpy.typing import NDArray
 from psycopg import sql
 
+from mm.adapters.clock import SystemClock
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres import migrations
 from mm.adapters.postgres.bucket_summary_store import PostgresBucketSummaryStore
@@ -54,11 +56,11 @@ def _with_database(url: str, database: str) -> str:
     return f"{base.rsplit('/', 1)[0]}/{database}" + (f"?{query}" if query else "")
 
 
-def _iso_ms(ts_ms: np.ndarray) -> np.ndarray:
+def _iso_ms(ts_ms: NDArray[Any]) -> NDArray[Any]:
     return np.char.add(np.datetime_as_string(ts_ms.astype("datetime64[ms]"), unit="ms"), "Z")
 
 
-def _book(rows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _book(rows: int, rng: np.random.Generator) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Times (ms) and bid/ask in ticks of 0.1 for a random-walk book."""
     ts_ms = START_MS + np.cumsum(rng.integers(1, 200, rows))
     mid_ticks = 1_000_000 + np.cumsum(rng.choice([-1, 0, 0, 1], rows))
@@ -66,12 +68,12 @@ def _book(rows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, 
     return ts_ms, mid_ticks - half_ticks, mid_ticks + half_ticks
 
 
-def _ticks(values: np.ndarray) -> np.ndarray:
+def _ticks(values: NDArray[Any]) -> NDArray[Any]:
     """Integer ticks of 0.1 as exact decimal text."""
     return np.char.add(np.char.add((values // 10).astype(str), "."), (values % 10).astype(str))
 
 
-def _copy_csv(conn: psycopg.Connection, table_columns: str, columns: list[np.ndarray]) -> None:
+def _copy_csv(conn: psycopg.Connection, table_columns: str, columns: list[NDArray[Any]]) -> None:
     lines = columns[0].astype(str)
     for column in columns[1:]:
         lines = np.char.add(np.char.add(lines, ","), column.astype(str))
@@ -91,7 +93,7 @@ def load(url: str, bbo_rows: int, fills: int) -> None:
     fill_ids = np.array([uuid.UUID(int=int(value)).hex for value in rng.integers(0, 2**62, fills)])
     with psycopg.connect(url) as conn:
         for day in sorted(days):
-            conn.execute(create_partition_sql("md_bbo", day))  # type: ignore[arg-type]
+            conn.execute(create_partition_sql("md_bbo", day))
         n = len(ts_ms)
         _copy_csv(
             conn,
@@ -112,16 +114,6 @@ def load(url: str, bbo_rows: int, fills: int) -> None:
         conn.execute("CHECKPOINT")
 
 
-class _WallClock:
-    """The benchmark's own time source: it measures wall time, the one thing it is about."""
-
-    def now_ms(self) -> int:
-        return time.time_ns() // 1_000_000
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
 async def measure(url: str) -> dict[str, float]:
     engine = create_engine_for(url)
     store = PostgresFillEnrichmentStore(engine)
@@ -140,7 +132,7 @@ async def measure(url: str) -> dict[str, float]:
             mids=PostgresMarketMidSource(engine),
             history=PostgresTradingHistory(engine),
             summaries=PostgresBucketSummaryStore(engine),
-            clock=_WallClock(),
+            clock=SystemClock(),
             metrics=PrometheusMetrics(),
             config=SummarizerConfig(exchange=EXCHANGE, markouts=SPEC, batch_size=BATCH_SIZE),
         )

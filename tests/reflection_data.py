@@ -65,7 +65,10 @@ def worst_fill(fill_id: str = "f-1", ts_ms: int = HOUR_0_MS + 1_000, markout_10s
 
 
 def reflection_input(
-    *, symbol: str = "BTC-USD", params: StrategyParams | None = None, aggregates: tuple[HourlyAggregate, ...] | None = None
+    *,
+    symbol: str = "BTC-USD",
+    params: StrategyParams | None = None,
+    aggregates: tuple[HourlyAggregate, ...] | None = None,
 ) -> ReflectionInput:
     return ReflectionInput(
         exchange="extended",

@@ -7,8 +7,8 @@ runs against the in-memory adapters and against Postgres.
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 

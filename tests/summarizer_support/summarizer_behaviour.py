@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -19,8 +20,12 @@ from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.domain.bucket_summary import BucketSummary
 from mm.domain.bucket_width import BucketWidth
 from mm.domain.mode import Mode
-from mm.usecases.summarize import Summarizer, SummarizerConfig
+from mm.domain.mode_timeline import DecisionSample
+from mm.domain.position_timeline import PositionSample
 from mm.domain.side import Side
+from mm.ports.errors import StoreUnavailable
+from mm.ports.trading_history import TradingHistory
+from mm.usecases.summarize import Summarizer, SummarizerConfig
 from tests.contract.fill_enrichment_store.contract import SPEC, SYMBOL, T0, d, fill, seed_book, seed_fills
 from tests.summarizer_support.seeding import SummarizerBackend
 
@@ -214,6 +219,42 @@ class SummarizerBehaviour:
         stop.set()
         await asyncio.wait_for(loop, timeout=5)
         assert clock.now_ms() == NOW
+
+    async def test_the_loop_carries_on_after_a_transient_store_failure(
+        self, scenario: SummarizerBackend, exchange: str
+    ) -> None:
+        clock, metrics, stop = SimulatedClock(NOW), PrometheusMetrics(), asyncio.Event()
+        flaky = replace(scenario, history=_FailsOnce(scenario.history))
+        loop = asyncio.create_task(summarizer(flaky, exchange, clock, metrics).run_forever(15, stop))
+        await _until(lambda: clock.sleeper_count == 1)
+        clock.advance_ms(15_000)
+        await _until(lambda: _runs(metrics) == 1 and clock.sleeper_count == 1)
+        stop.set()
+        await asyncio.wait_for(loop, timeout=5)
+        assert len(await minutes(scenario, exchange)) == 2
+
+
+class _FailsOnce:
+    """A `TradingHistory` whose first `symbols` call finds the database unreachable."""
+
+    def __init__(self, history: TradingHistory) -> None:
+        self._history = history
+        self._failed = False
+
+    async def symbols(self, exchange: str) -> list[str]:
+        if not self._failed:
+            self._failed = True
+            raise StoreUnavailable("connection refused")
+        return await self._history.symbols(exchange)
+
+    async def activity_span_ms(self, exchange: str, symbol: str) -> tuple[int, int] | None:
+        return await self._history.activity_span_ms(exchange, symbol)
+
+    async def decisions_between(self, exchange: str, symbol: str, start_ms: int, end_ms: int) -> list[DecisionSample]:
+        return await self._history.decisions_between(exchange, symbol, start_ms, end_ms)
+
+    async def positions_between(self, exchange: str, symbol: str, start_ms: int, end_ms: int) -> list[PositionSample]:
+        return await self._history.positions_between(exchange, symbol, start_ms, end_ms)
 
 
 def _runs(metrics: PrometheusMetrics) -> float | None:

@@ -111,7 +111,9 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def _aggregate_numbers(aggregate: HourlyAggregate) -> dict[str, Any]:
-    return {f.name: _number(v) if isinstance(v := getattr(aggregate, f.name), Decimal) else v for f in fields(aggregate)}
+    return {
+        f.name: _number(v) if isinstance(v := getattr(aggregate, f.name), Decimal) else v for f in fields(aggregate)
+    }
 
 
 def _fill_numbers(fill: WorstFill) -> dict[str, Any]:

@@ -55,7 +55,9 @@ def _widen_spread(summary: MarketSummary, ranges: Mapping[str, ParameterRange]) 
     if markout is None or markout >= TOXIC_MARKOUT_BPS:
         return None
     reason = f"mean 10 s markout {markout:.2f} bps is below {TOXIC_MARKOUT_BPS} bps: fills are adversely selected"
-    return _moved(ranges, "base_half_spread_bps", 1 + WIDEN_STEP, reason, _worse_markout(markout), _fewer_fills(summary))
+    return _moved(
+        ranges, "base_half_spread_bps", 1 + WIDEN_STEP, reason, _worse_markout(markout), _fewer_fills(summary)
+    )
 
 
 def _strengthen_skew(summary: MarketSummary, ranges: Mapping[str, ParameterRange]) -> _Candidate:

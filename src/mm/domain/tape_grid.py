@@ -15,8 +15,9 @@ from mm.domain.instrument import Instrument
 from mm.domain.market_tape import MarketTape
 
 _MAX_DECIMALS = 10
-# Recorded decimals parsed to floats are off their grid by ~1e-16 relative; this is far above that.
-_ON_GRID_TOLERANCE = 1e-6
+# Recorded decimals parsed to floats are off their grid by ~1e-16 relative; a relative 1e-9 is far
+# above that and far below a real sub-grid digit of any price under 1e8.
+_ON_GRID_TOLERANCE = 1e-9
 
 
 def finest_decimal_grid(values: Iterable[float]) -> Decimal:

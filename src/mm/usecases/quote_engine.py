@@ -241,7 +241,10 @@ class QuoteEngine:
             self._account_gap_ts_ms = event.detected_ts_ms
             self.market.on_gap(_ACCOUNT_STREAM)
             return self._tick(now_ms)
-        self._guard.confirm_if_flat(not self.orders.is_empty)
+        has_orders = not self.orders.is_empty
+        self._guard.confirm_if_flat(has_orders)
+        if self._guard.is_pausing and self._guard.should_send(now_ms, has_orders):
+            return self._cancel_all(now_ms)  # an order turned up in PAUSE: no waiting for the next tick
         return NO_COMMANDS
 
     def _on_order_update(self, event: OrderUpdate, now_ms: int) -> None:
@@ -295,15 +298,24 @@ class QuoteEngine:
         due = self._throttle.next_due_ms()
         if due is None:
             return None
-        resend = self._guard.next_resend_ms()
-        if resend is not None and resend < due:
-            due = resend
+        urgent = self._next_urgent_ms()
+        if urgent is not None and urgent < due:
+            due = urgent
         return min(due, self._last_save_ms + self.config.state_save_interval_ms)
+
+    def _next_urgent_ms(self) -> int | None:
+        """A tick that cannot wait for the throttle: a cancel-all re-send, or the book turning stale."""
+        resend = self._guard.next_resend_ms()
+        bbo_ts_ms = self.market.bbo_ts_ms
+        if bbo_ts_ms is None or self._guard.is_pausing:
+            return resend
+        stale_ms = bbo_ts_ms + self.params.stale_after_ms + 1
+        return stale_ms if resend is None else min(resend, stale_ms)
 
     def on_timer(self, now_ms: int) -> Sequence[EngineCommand]:
         commands: list[EngineCommand] = []
-        resend = self._guard.next_resend_ms()
-        if self._throttle.is_due(now_ms) or (resend is not None and now_ms >= resend):
+        urgent = self._next_urgent_ms()
+        if self._throttle.is_due(now_ms) or (urgent is not None and now_ms >= urgent):
             commands.extend(self._tick(now_ms))
         if now_ms - self._last_save_ms >= self.config.state_save_interval_ms:
             self._last_save_ms = now_ms
@@ -330,10 +342,7 @@ class QuoteEngine:
         guard.set_paused(self.mode is Mode.PAUSE)
         commands: list[EngineCommand] = []
         if guard.should_send(now_ms, not self.orders.is_empty):
-            commands.append(CancelAll(self.config.symbol))
-            self.orders.on_cancel_all_sent(now_ms)
-            self._budget.spend(now_ms)
-            guard.on_sent(now_ms)
+            commands.extend(self._cancel_all(now_ms))
         elif not guard.blocks_new_orders:
             quotes = decision.quotes
             plan = plan_orders(
@@ -349,6 +358,13 @@ class QuoteEngine:
         if self.config.records_decisions:
             self._maybe_record(decision, previous_mode, commands, now_ms)
         return commands
+
+    def _cancel_all(self, now_ms: int) -> list[EngineCommand]:
+        """PAUSE's request: outside the request budget, since it only ever lowers risk."""
+        self.orders.on_cancel_all_sent(now_ms)
+        self._budget.spend(now_ms)
+        self._guard.on_sent(now_ms)
+        return [CancelAll(self.config.symbol)]
 
     def _issue(self, plan: OrderPlan, now_ms: int, commands: list[EngineCommand]) -> None:
         symbol = self.config.symbol

@@ -129,7 +129,7 @@ class ReflectionWorkflow:
         try:
             advice = await self.ask_advisor(AdviceRequest(prompt, reflection.params), target.symbol)
         except AdvisorUnavailable as error:
-            log.warning("advisor_unavailable", error=str(error))
+            log.warning("advisor_failed", error=str(error))
             return self._finish(target, ReflectionOutcome.ADVISOR_UNAVAILABLE)
         except AdvisorOutputInvalid as error:
             return self._reject(target, log, stage="advisor", problems=error.problems or (str(error),))
@@ -199,7 +199,7 @@ class ReflectionWorkflow:
             await self.store(stored)
         except StoreConflict:
             # Another run stored this window first; its file and row stay consistent, ours is an orphan.
-            log.warning("proposal_store_conflict", proposal_id=proposal_id, orphan_reasoning_path=receipt.path)
+            log.warning("proposal_conflicted", proposal_id=proposal_id, orphan_reasoning_path=receipt.path)
             return self._finish(target, ReflectionOutcome.ALREADY_PROPOSED)
         log.info(
             "proposal_stored",

@@ -23,6 +23,7 @@ from mm.domain.mode_timeline import ModeTimeline
 from mm.domain.position_timeline import PositionTimeline
 from mm.ports.bucket_summary_store import BucketSummaryStore
 from mm.ports.clock import Clock
+from mm.ports.errors import RetryableError
 from mm.ports.fill_enrichment_store import FillEnrichmentStore
 from mm.ports.market_mid_source import MarketMidSource
 from mm.ports.metrics import Metrics
@@ -110,9 +111,16 @@ class Summarizer:
         return run
 
     async def run_forever(self, interval_s: float, stop: asyncio.Event) -> None:
-        """Run, then sleep `interval_s` on the clock, until `stop` is set (a run in progress completes)."""
+        """Run, then sleep `interval_s` on the clock, until `stop` is set (a run in progress completes).
+
+        A transient store failure skips to the next run: every run starts over from the stored
+        state, so nothing is lost. Any other error ends the loop.
+        """
         while not stop.is_set():
-            await self.run_once()
+            try:
+                await self.run_once()
+            except RetryableError as error:
+                self._log.warning("summary_run_failed", error=str(error), retry_in_s=interval_s)
             await _sleep_unless_stopped(self._clock, interval_s, stop)
 
     async def worst_fills(self, start_ms: int, end_ms: int, limit: int) -> list[EnrichedFill]:

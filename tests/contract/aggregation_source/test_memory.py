@@ -14,7 +14,9 @@ from tests.contract.aggregation_source.contract import AggregationSourceContract
 class TestInMemoryAggregationSource(AggregationSourceContract):
     @pytest.fixture
     def seed_source(self) -> SeedSource:
-        async def seed(symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[WorstFill]) -> AggregationSource:
+        async def seed(
+            symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[WorstFill]
+        ) -> AggregationSource:
             source = InMemoryAggregationSource()
             for aggregate in aggregates:
                 source.add_aggregate("extended", symbol, aggregate)

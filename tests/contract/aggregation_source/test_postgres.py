@@ -61,7 +61,9 @@ async def _insert(
 class TestPostgresAggregationSource(AggregationSourceContract):
     @pytest.fixture
     def seed_source(self, db_engine: AsyncEngine) -> SeedSource:
-        async def seed(symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[WorstFill]) -> AggregationSource:
+        async def seed(
+            symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[WorstFill]
+        ) -> AggregationSource:
             await _insert(db_engine, symbol, aggregates, [(f, f.markout_10s_bps) for f in fills])
             return PostgresAggregationSource(db_engine)
 

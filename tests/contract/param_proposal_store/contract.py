@@ -144,9 +144,7 @@ class ParamProposalStoreContract:
         updated = await store.set_status(proposal.id, ProposalStatus.REJECTED, ts_ms=proposal.created_ts_ms + 1)
         assert await store.get(proposal.id) == updated
 
-    async def test_an_illegal_status_change_raises_store_conflict(
-        self, store: ParamProposalStore, symbol: str
-    ) -> None:
+    async def test_an_illegal_status_change_raises_store_conflict(self, store: ParamProposalStore, symbol: str) -> None:
         proposal = stored_proposal(symbol)
         await store.create(proposal)
         await store.set_status(proposal.id, ProposalStatus.REJECTED, ts_ms=proposal.created_ts_ms + 1)

@@ -16,6 +16,7 @@ from mm.adapters.sim import (
 from mm.domain.instrument import Instrument
 from mm.domain.orders import AccountEvent
 from mm.domain.side import Side
+from mm.ports.trading_gateway import TradingGateway
 from tests.contract.trading_gateway.contract import TradingGatewayContract
 from tests.contract.trading_gateway.venue_driver import RestingOrder
 
@@ -92,7 +93,7 @@ class TestSimulatedTradingGateway(TradingGatewayContract):
         )
 
     @pytest.fixture
-    def gateway(self, exchange: SimulatedExchange, clock: SimulatedClock) -> SimulatedExchangeGateway:
+    def gateway(self, exchange: SimulatedExchange, clock: SimulatedClock) -> TradingGateway:
         return SimulatedExchangeGateway(exchange, clock)
 
     @pytest.fixture

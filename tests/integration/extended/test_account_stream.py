@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
@@ -203,3 +204,16 @@ async def test_a_refused_api_key_ends_the_stream_with_auth_failed(start: Start, 
 
     assert isinstance(events.error, AuthFailed)
     await bad.aclose()
+
+
+async def test_an_idle_account_stream_is_not_an_outage(start: Start, server: FakeExtendedServer) -> None:
+    impatient = AccountStreamSettings(
+        resync_interval_s=60.0, stream=FAST_STREAMS.model_copy(update={"heartbeat_timeout_s": 0.1})
+    )
+    events = start(impatient)
+    await events.wait_for(AccountResynced)
+
+    await asyncio.sleep(0.4)
+
+    assert events.of(AccountStreamGap) == []
+    assert server.streams.connections_opened[StreamKind.ACCOUNT] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 
@@ -224,5 +225,35 @@ async def test_a_venue_that_cannot_be_reached_is_one_gap_while_reconnects_back_o
     [gap] = events.of(FeedGap)
     assert gap.kind is FeedIssueKind.DISCONNECTED
     assert not events.is_done
+    await feed.aclose()
+    await events.stop()
+
+
+async def test_a_quiet_trades_stream_is_not_an_outage(
+    endpoints: ExtendedEndpoints, clock: SystemClock, metrics: PrometheusMetrics, server: FakeExtendedServer
+) -> None:
+    impatient = FAST_STREAMS.model_copy(update={"heartbeat_timeout_s": 0.1})
+    feed = ExtendedMarketDataFeed(endpoints, clock, metrics, impatient, (PublicStream.TRADES,))
+    events = EventCollector(feed.events([SYMBOL]))
+    await server.streams.wait_for_subscribers(1, StreamKind.TRADES)
+
+    await asyncio.sleep(0.4)
+
+    assert events.of(FeedGap) == []
+    assert server.streams.connections_opened[StreamKind.TRADES] == 1
+    await feed.aclose()
+    await events.stop()
+
+
+async def test_a_quiet_stream_trips_the_watchdog_when_told_to(
+    endpoints: ExtendedEndpoints, clock: SystemClock, metrics: PrometheusMetrics, server: FakeExtendedServer
+) -> None:
+    strict = FAST_STREAMS.model_copy(update={"quiet_heartbeat_timeout_s": 0.1})
+    feed = ExtendedMarketDataFeed(endpoints, clock, metrics, strict, (PublicStream.TRADES,))
+    events = EventCollector(feed.events([SYMBOL]))
+
+    [gap] = await events.wait_for(FeedGap)
+
+    assert gap.kind is FeedIssueKind.HEARTBEAT_TIMEOUT
     await feed.aclose()
     await events.stop()

@@ -101,10 +101,22 @@ def test_mm_reflect_with_an_openai_model_and_no_key_exits_2_naming_the_key(
 
 
 def test_mm_reflect_never_logs_the_openai_key(clean_database_url: str, tmp_path: Path) -> None:
-    env = _env(clean_database_url, tmp_path, MODEL="openai:gpt-x", OPENAI_API_KEY="sk-secret-9f8e7d", LOG_LEVEL="DEBUG")
-    env["OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1"  # nothing listens: the run fails fast, after logging settings
+    """Settings are logged at DEBUG and the model call fails (nothing listens): neither shows the key."""
+    _seed_hour(clean_database_url, datetime(2026, 1, 1, tzinfo=UTC))
+    env = _env(
+        clean_database_url,
+        tmp_path,
+        MODEL="openai:gpt-x",
+        OPENAI_API_KEY="sk-secret-9f8e7d",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+        LLM_TRANSPORT_RETRIES="0",
+        LOG_LEVEL="DEBUG",
+    )
     result = _mm_reflect(["--window-end", WINDOW_END], env)
-    assert "sk-secret-9f8e7d" not in result.stdout + result.stderr
+    assert ("advisor_failed" in result.stderr, "sk-secret-9f8e7d" in result.stdout + result.stderr) == (
+        True,
+        False,
+    )
 
 
 async def test_mm_reflect_with_model_set_uses_the_openai_compatible_server(

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from mm.domain.fill_summary import FillRecord
-from mm.domain.side import Side
-from tests.summarizer_support.seeding import PostgresSeeder
+from mm.adapters.postgres.epoch_ms import to_datetime
+from mm.adapters.postgres.partitions import create_partition_sql, day_of_ms
 
 pytestmark = pytest.mark.integration
 
@@ -40,12 +38,21 @@ def _mm(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Completed
     )
 
 
-async def _seed_one_fill(engine: AsyncEngine) -> None:
-    seeder = PostgresSeeder(engine)
-    for at_ms, mid in [(0, "100"), (1_000, "101"), (10_000, "102"), (60_000, "103")]:
-        await seeder.add_bbo("cli", "BTC-USD", T0 + at_ms, Decimal(mid) - 1, Decimal(mid) + 1)
-    fill = FillRecord("cli", "c1", "BTC-USD", T0, Side.BUY, Decimal(100), Decimal(1), Decimal("0.01"))
-    await seeder.add_fill(fill)
+def _seed_one_fill(url: str) -> None:
+    """One buy at T0 at 100 and a book whose mid is 100, 101, 102 and 103 at 0, 1, 10 and 60 s."""
+    with psycopg.connect(url) as conn:
+        conn.execute(create_partition_sql("md_bbo", day_of_ms(T0)))
+        for row_no, (at_ms, mid) in enumerate([(0, 100), (1_000, 101), (10_000, 102), (60_000, 103)]):
+            conn.execute(
+                "INSERT INTO md_bbo (exchange, symbol, ts, bid_px, ask_px, source_id, row_no) "
+                "VALUES ('cli', 'BTC-USD', %s, %s, %s, 1, %s)",
+                (to_datetime(T0 + at_ms), mid - 1, mid + 1, row_no),
+            )
+        conn.execute(
+            "INSERT INTO ex_fill (exchange, fill_id, symbol, ts, side, price, size, fee, is_taker) "
+            "VALUES ('cli', 'c1', 'BTC-USD', %s, 'buy', 100, 1, 0.01, false)",
+            (to_datetime(T0),),
+        )
 
 
 def _enriched_rows(url: str) -> list[tuple[str, Decimal]]:
@@ -66,20 +73,17 @@ def test_a_bad_markout_setting_exits_2_naming_it(tmp_path: Path) -> None:
     assert "MARKOUT_MAX_STALENESS_MS is invalid" in result.stderr
 
 
-async def test_one_run_enriches_the_fills_and_exits_0(
-    tmp_path: Path, clean_database_url: str, db_engine: AsyncEngine
-) -> None:
-    await _seed_one_fill(db_engine)
-    result = _mm(["--worst", "3"], _env(tmp_path, DATABASE_URL=clean_database_url), tmp_path)
+def test_one_run_enriches_the_fills_and_prints_the_worst(tmp_path: Path, clean_database_url: str) -> None:
+    _seed_one_fill(clean_database_url)
+    args = ["--worst", "3", "--window-s", "1e9"]
+    result = _mm(args, _env(tmp_path, DATABASE_URL=clean_database_url), tmp_path)
     assert result.returncode == 0, result.stderr
     assert _enriched_rows(clean_database_url) == [("c1", Decimal(3))]
     assert "c1" in result.stdout
 
 
-async def test_the_loop_stops_cleanly_on_sigterm(
-    tmp_path: Path, clean_database_url: str, db_engine: AsyncEngine
-) -> None:
-    await _seed_one_fill(db_engine)
+def test_the_loop_stops_cleanly_on_sigterm(tmp_path: Path, clean_database_url: str) -> None:
+    _seed_one_fill(clean_database_url)
     process = subprocess.Popen(
         [sys.executable, "-m", "mm.apps.cli", "summarize", "--loop", "--interval-s", "0.2"],
         env=_env(tmp_path, DATABASE_URL=clean_database_url),

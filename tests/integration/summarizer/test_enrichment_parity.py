@@ -12,11 +12,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from mm.adapters.clock import SimulatedClock
 from mm.domain.bucket_width import BucketWidth
 from mm.domain.fill_enrichment import MarkoutSpec
 from mm.domain.fill_summary import FillRecord
 from mm.domain.side import Side
-from mm.adapters.clock import SimulatedClock
 from tests.summarizer_support.seeding import SummarizerBackend, in_memory_backend, postgres_backend
 from tests.summarizer_support.summarizer_behaviour import summarizer
 

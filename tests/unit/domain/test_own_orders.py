@@ -95,7 +95,8 @@ def test_a_closed_report_removes_the_order() -> None:
 def test_an_open_order_we_did_not_plan_is_adopted_as_foreign() -> None:
     book = a_book()
     found = book.on_order_update(venue_order("stranger"))
-    assert found is not None and found.is_foreign
+    assert found is not None
+    assert found.is_foreign
     assert found.price_ticks == 600_000
 
 

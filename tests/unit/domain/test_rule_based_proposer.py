@@ -80,3 +80,9 @@ def test_whatever_the_numbers_the_rules_propose_nothing_or_something_the_gate_ac
     )
     proposal = replace(propose_by_rules(facts), base_version=params.version)
     assert not proposal.changes or ParamGate().review(proposal, params).is_accepted
+
+
+def test_an_hour_without_fills_while_quoting_tightens_the_spread() -> None:
+    assert _changes(_facts(fill_count=0, mean_markout_10s_bps=None, inventory_max=None)) == {
+        "base_half_spread_bps": pytest.approx(1.9)
+    }

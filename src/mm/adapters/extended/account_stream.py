@@ -103,6 +103,7 @@ class ExtendedAccountStream:
             clock=self._clock,
             metrics=self._session.metrics,
             headers={"X-Api-Key": self._session.api_key()},
+            may_be_quiet=True,
         )
         self._resync_due.set()
         self._pump.start("extended-account-stream", stream.run())

@@ -115,6 +115,7 @@ class ExtendedMarketDataFeed:
                     settings=self._settings,
                     clock=self._clock,
                     metrics=self._metrics,
+                    may_be_quiet=stream is PublicStream.TRADES,
                 )
                 self._pump.start(f"extended-{stream.value}-{symbol}", subscription.run())
         async for event in self._pump.events():

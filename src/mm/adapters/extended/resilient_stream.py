@@ -79,6 +79,7 @@ class ResilientStream:
         clock: Clock,
         metrics: ExtendedMetrics,
         headers: Mapping[str, str] | None = None,
+        may_be_quiet: bool = False,
     ) -> None:
         self.url = url
         self.name = name
@@ -88,6 +89,9 @@ class ResilientStream:
         self._clock = clock
         self._metrics = metrics
         self._headers = dict(headers or {})
+        # A quiet market prints no trades and an idle account sends nothing: silence is not an outage
+        # there, and the WebSocket pings still catch a dead connection.
+        self._heartbeat_timeout_s = settings.quiet_heartbeat_timeout_s if may_be_quiet else settings.heartbeat_timeout_s
         self._log = _log.bind(stream=name, symbol=symbol)
         self._connections = 0
         self._last_good_ms = clock.now_ms()
@@ -181,10 +185,10 @@ class ResilientStream:
         was_live = False
         while True:
             try:
-                async with asyncio.timeout(self._settings.heartbeat_timeout_s):
+                async with asyncio.timeout(self._heartbeat_timeout_s):
                     message = await socket.recv()
             except TimeoutError:
-                detail = f"no message for {self._settings.heartbeat_timeout_s} s"
+                detail = f"no message for {self._heartbeat_timeout_s} s"
                 raise self._issue(FeedIssueKind.HEARTBEAT_TIMEOUT, was_live, detail=detail) from None
             except WebSocketException as error:
                 raise self._issue(FeedIssueKind.DISCONNECTED, was_live, detail=f"{type(error).__name__}") from error

@@ -45,7 +45,14 @@ class ExtendedCredentials(_Frozen):
 class StreamSettings(_Frozen):
     """How a stream connection is kept alive and rebuilt."""
 
-    heartbeat_timeout_s: float = Field(default=30.0, gt=0, description="no message for this long: reconnect")
+    heartbeat_timeout_s: float = Field(
+        default=30.0, gt=0, description="no message for this long on a stream that always flows: reconnect"
+    )
+    quiet_heartbeat_timeout_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="the same for streams that may rightly stay silent (trades, account); None: pings only",
+    )
     open_timeout_s: float = Field(default=10.0, gt=0)
     ping_interval_s: float | None = Field(default=15.0, gt=0, description="client WebSocket pings; None disables")
     ping_timeout_s: float | None = Field(default=10.0, gt=0)

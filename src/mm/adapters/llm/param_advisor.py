@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from pydantic import ValidationError
 from pydantic_ai import Agent, ModelRetry, RunContext, capture_run_messages
 from pydantic_ai.exceptions import AgentRunError, ModelAPIError, UnexpectedModelBehavior, UsageLimitExceeded
 from pydantic_ai.messages import ModelMessage, RetryFeedbackPart, ToolReturnPart
@@ -76,7 +77,7 @@ class PydanticAiParamAdvisor:
             except (ModelAPIError, TimeoutError) as error:
                 raise AdvisorUnavailable(f"{self.model_id}: {type(error).__name__}: {error}") from error
             except (UnexpectedModelBehavior, UsageLimitExceeded) as error:
-                problems = retry_feedback(messages)
+                problems = (*retry_feedback(messages), *_final_problems(error))
                 raise AdvisorOutputInvalid(f"{self.model_id}: {error}", problems) from error
             except AgentRunError as error:
                 raise AdvisorUnavailable(f"{self.model_id}: {type(error).__name__}: {error}") from error
@@ -102,6 +103,16 @@ def retry_feedback(messages: Sequence[ModelMessage]) -> tuple[str, ...]:
             if isinstance(part, RetryFeedbackPart) or (isinstance(part, ToolReturnPart) and part.outcome == "retried"):
                 problems.extend(_problem_lines(part.content))
     return tuple(problems)
+
+
+def _final_problems(error: BaseException) -> list[str]:
+    """What was wrong with the last answer, which pydantic-ai gives up on without sending it back."""
+    cause = error.__cause__
+    if isinstance(cause, ValidationError):
+        return _problem_lines(cause.errors(include_url=False))
+    if isinstance(cause, ModelRetry):
+        return [cause.message]
+    return []
 
 
 def _problem_lines(content: object) -> list[str]:

@@ -48,7 +48,9 @@ class PostgresFillEnrichmentStore:
             async with self._engine.begin() as conn:
                 # Thousands of tiny index look-ups: compiling the plan costs more than it saves.
                 await conn.execute(_NO_JIT)
-                rows = (await conn.execute(_WITH_SYMBOL if symbol else _ALL_SYMBOLS, params)).mappings().all()
+                rows = (
+                    (await conn.execute(_WITH_SYMBOL if symbol is not None else _ALL_SYMBOLS, params)).mappings().all()
+                )
         touched = tuple(_touch(row) for row in rows if row["symbol"] is not None)
         return EnrichmentPass(examined=rows[0]["examined"], last_fill_id=rows[0]["last_fill_id"], touched=touched)
 

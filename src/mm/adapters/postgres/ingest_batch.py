@@ -8,7 +8,9 @@ is recognised and skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mm.adapters.postgres.market_data_rows import MS_PER_DAY, Row, bbo_row, price_row, trade_row
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered, PriceKind, PriceUpdate, PublicTrade
@@ -67,17 +69,27 @@ class _Accumulator:
         self.tops: dict[tuple[str, str], BestBidOffer] = {}
         self.latest_prices: dict[tuple[str, str, PriceKind], PriceUpdate] = {}
 
+    def keep_latest(self, row: MarketDataRow) -> None:
+        """Remember `row` as its market's latest top or price unless a newer one (exchange time) is known."""
+        if isinstance(row, BestBidOffer):
+            self.keep_top(row)
+        elif isinstance(row, PriceUpdate):
+            key = (row.exchange, row.symbol, row.kind)
+            known = self.latest_prices.get(key)
+            if known is None or known.exchange_ts_ms <= row.exchange_ts_ms:
+                self.latest_prices[key] = row
+
     def keep_top(self, top: BestBidOffer) -> None:
         key = (top.exchange, top.symbol)
         known = self.tops.get(key)
         if known is None or known.exchange_ts_ms <= top.exchange_ts_ms:
             self.tops[key] = top
 
-    def keep_price(self, price: PriceUpdate) -> None:
-        key = (price.exchange, price.symbol, price.kind)
-        known = self.latest_prices.get(key)
-        if known is None or known.exchange_ts_ms <= price.exchange_ts_ms:
-            self.latest_prices[key] = price
+    def add_other(self, item: LatestOnly | GapEvent) -> None:
+        if isinstance(item, LatestOnly):
+            self.keep_top(item.top)
+        else:
+            self.gap_events.append(item)
 
 
 class BatchBuilder:
@@ -91,32 +103,30 @@ class BatchBuilder:
 
     def build(self, items: list[QueueItem]) -> IngestBatch:
         acc = _Accumulator()
-        last_day = -1
+        # The hot loop of the ingestor: dispatch on the exact type, state in locals.
+        encoders: dict[type, tuple[list[Row], Callable[[Any, int, str | None], Row]]] = {
+            BestBidOffer: (acc.bbo, bbo_row),
+            PriceUpdate: (acc.prices, price_row),
+            PublicTrade: (acc.trades, trade_row),
+        }
+        previous, row_no, last_day = self._previous, self._row_no, -1
         for item in items:
-            if isinstance(item, BestBidOffer | PublicTrade | PriceUpdate):
-                self._add_row(acc, item)
-                day = item.exchange_ts_ms // MS_PER_DAY
-                if day != last_day:
-                    acc.days.add(day)
-                    last_day = day
-            elif isinstance(item, LatestOnly):
-                acc.keep_top(item.top)
-            else:
-                acc.gap_events.append(item)
+            target = encoders.get(type(item))
+            if target is None:
+                acc.add_other(item)  # type: ignore[arg-type]
+                continue
+            row: MarketDataRow = item  # type: ignore[assignment]
+            row_no += 1
+            rows, encode = target
+            rows.append(encode(row, row_no, raw_to_store(previous, row)))
+            previous = row
+            day = row.exchange_ts_ms // MS_PER_DAY
+            if day != last_day:
+                acc.days.add(day)
+                last_day = day
+            acc.keep_latest(row)
+        self._previous, self._row_no = previous, row_no
         return self._batch(acc)
-
-    def _add_row(self, acc: _Accumulator, row: MarketDataRow) -> None:
-        self._row_no += 1
-        raw = raw_to_store(self._previous, row)
-        self._previous = row
-        if isinstance(row, BestBidOffer):
-            acc.bbo.append(bbo_row(row, self._row_no, raw))
-            acc.keep_top(row)
-        elif isinstance(row, PriceUpdate):
-            acc.prices.append(price_row(row, self._row_no, raw))
-            acc.keep_price(row)
-        else:
-            acc.trades.append(trade_row(row, self._row_no, raw))
 
     def _batch(self, acc: _Accumulator) -> IngestBatch:
         self._batch_no += 1

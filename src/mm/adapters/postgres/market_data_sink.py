@@ -82,6 +82,8 @@ class PostgresMarketDataSink:
         )
         self._task: asyncio.Task[None] | None = None
         self._is_closed = False
+        self._is_accepting = False  # started, not closed, writer alive
+        self._queue_max_items = self._settings.queue_max_items
 
     @property
     def spool(self) -> IngestSpool:
@@ -93,11 +95,20 @@ class PostgresMarketDataSink:
         self._storage.publish_spool_size()
         self._metrics.store_up.set(1)
         self._task = asyncio.create_task(self._run(), name="md-writer")
+        self._task.add_done_callback(self._writer_ended)
+        self._is_accepting = True
+
+    def _writer_ended(self, _task: asyncio.Task[None]) -> None:
+        self._is_accepting = False
 
     # --- MarketDataSink -------------------------------------------------------------------------
 
     async def append(self, row: MarketDataRow) -> None:
-        await self._put(row)
+        # The fast path, inlined: this runs once per message on the receive path.
+        if self._is_accepting and self._queue.qsize() < self._queue_max_items:
+            self._queue.put_nowait(row)
+        else:
+            await self._put(row)
 
     async def update_latest(self, top: BestBidOffer) -> None:
         await self._put(LatestOnly(top))
@@ -117,6 +128,7 @@ class PostgresMarketDataSink:
         if self._is_closed:
             return
         self._is_closed = True  # first: nothing may queue up behind the stop
+        self._is_accepting = False
         try:
             if self._task is not None and not self._task.done():
                 await self._enqueue(Stop())

@@ -62,11 +62,11 @@ class SimulatedExchange:
         self._tracks_queue = self._fill_model.tracks_queue
         self._ticks_per_unit = float(1 / instrument.tick_size)
         self._live = LiveOrders(float(instrument.tick_size))
+        self._bids, self._asks = self._live.bids, self._live.asks  # the same lists, one lookup less per event
         self._book = TopOfBook()
         self._bbo = (math.nan, 0.0, math.nan, 0.0)
         self._orders: dict[str, SimOrder] = {}
         self._pending: deque[PendingRequest] = deque()
-        self._unarrived: set[str] = set()
         self._dead_man_deadline_ms = _NEVER_MS
         self._next_due_ms = _NEVER_MS
         self._now_ms = start_ts_ms
@@ -87,6 +87,8 @@ class SimulatedExchange:
         """Take a recorded best bid/offer change; requests due by `ts_ms` arrive first."""
         if ts_ms >= self._next_due_ms:
             self._process_due(ts_ms)
+        elif ts_ms > self._now_ms:
+            self._now_ms = ts_ms
         self._bbo = (bid_px, bid_sz, ask_px, ask_sz)
         if (
             ask_px <= self._bid_watch_hi
@@ -94,14 +96,18 @@ class SimulatedExchange:
             or self._bid_level_lo <= bid_px <= self._bid_level_hi
             or self._ask_level_lo <= ask_px <= self._ask_level_hi
         ):
-            self._match_bbo(ts_ms)
+            self._match_bbo(bid_px, bid_sz, ask_px, ask_sz)
 
     def on_trade(self, ts_ms: int, px: float, sz: float, taker_side: Side) -> None:
         """Take a recorded public trade; `taker_side` is the aggressor's side."""
         if ts_ms >= self._next_due_ms:
             self._process_due(ts_ms)
-        if px <= self._bid_watch_hi or px >= self._ask_watch_lo:
-            self._match_trade(ts_ms, px, sz, taker_side is Side.BUY)
+        elif ts_ms > self._now_ms:
+            self._now_ms = ts_ms
+        if px <= self._bid_watch_hi:
+            self._match_trade(self._bids, px, sz, taker_side)
+        if px >= self._ask_watch_lo:
+            self._match_trade(self._asks, px, sz, taker_side)
 
     def advance_to(self, ts_ms: int) -> None:
         """Let time pass to `ts_ms`: requests arrive and the dead man's switch fires when due."""
@@ -209,15 +215,12 @@ class SimulatedExchange:
 
     def _send(self, request: PendingRequest) -> None:
         self._pending.append(request)
-        if isinstance(request, PendingPlace):
-            self._unarrived.add(request.order.client_order_id)
         self._refresh_next_due()
         if self.order_latency_ms == 0:
             self._process_due(self._now_ms)
 
     def _arrive(self, request: PendingRequest) -> None:
         if isinstance(request, PendingPlace):
-            self._unarrived.discard(request.order.client_order_id)
             self._arrive_place(request)
         elif isinstance(request, PendingCancel):
             order = self._live.by_client_id.get(request.client_order_id)
@@ -266,23 +269,32 @@ class SimulatedExchange:
         self._book.set_prices(bid_px, bid_sz, ask_px, ask_sz, self._ticks_per_unit)
         return self._book
 
-    def _match_bbo(self, ts_ms: int) -> None:
-        self._now_ms = max(self._now_ms, ts_ms)
-        book = self._refreshed_book()
+    def _match_bbo(self, bid_px: float, bid_sz: float, ask_px: float, ask_sz: float) -> None:
+        book = self._book
+        book.set_prices(bid_px, bid_sz, ask_px, ask_sz, self._ticks_per_unit)
         fill_steps_on_bbo = self._fill_model.fill_steps_on_bbo
-        for order in (*self._live.bids, *self._live.asks):
-            steps = fill_steps_on_bbo(order, book)
-            if steps:
-                self._fill(order, steps)
+        fills: list[tuple[SimOrder, int]] | None = None  # built only when something fills: rarely
+        for orders in (self._bids, self._asks):
+            for order in orders:
+                steps = fill_steps_on_bbo(order, book)
+                if steps:
+                    fills = fills or []
+                    fills.append((order, steps))
+        for order, steps in fills or ():
+            self._fill(order, steps)
 
-    def _match_trade(self, ts_ms: int, px: float, sz: float, taker_is_buy: bool) -> None:
-        self._now_ms = max(self._now_ms, ts_ms)
+    def _match_trade(self, orders: list[SimOrder], px: float, sz: float, taker_side: Side) -> None:
         trade_ticks = price_to_ticks(px, self._ticks_per_unit)
+        taker_is_buy = taker_side is Side.BUY
         fill_steps_on_trade = self._fill_model.fill_steps_on_trade
-        for order in (*self._live.bids, *self._live.asks):
+        fills: list[tuple[SimOrder, int]] | None = None
+        for order in orders:
             steps = fill_steps_on_trade(order, trade_ticks, sz, taker_is_buy)
             if steps:
-                self._fill(order, steps)
+                fills = fills or []
+                fills.append((order, steps))
+        for order, steps in fills or ():
+            self._fill(order, steps)
 
     def _fill(self, order: SimOrder, steps: int) -> None:
         step_size = self.instrument.step_size

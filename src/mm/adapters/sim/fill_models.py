@@ -99,11 +99,17 @@ class QueuePositionFillModel:
             order.queue_ahead = math.inf
 
     def fill_steps_on_bbo(self, order: SimOrder, book: TopOfBook) -> int:
-        if _is_crossed_by_book(order, book):
-            return order.remaining_steps
-        level_ticks, level_sz = (book.bid_ticks, book.bid_sz) if order.is_buy else (book.ask_ticks, book.ask_sz)
-        if level_ticks == order.price_ticks and level_sz < order.queue_ahead:
-            order.queue_ahead = level_sz
+        # Inlined per side: this runs on every best bid/offer while we sit at the touch.
+        if order.is_buy:
+            if book.ask_ticks <= order.price_ticks:
+                return order.remaining_steps
+            if book.bid_ticks == order.price_ticks and book.bid_sz < order.queue_ahead:
+                order.queue_ahead = book.bid_sz
+        else:
+            if book.bid_ticks >= order.price_ticks:
+                return order.remaining_steps
+            if book.ask_ticks == order.price_ticks and book.ask_sz < order.queue_ahead:
+                order.queue_ahead = book.ask_sz
         return 0
 
     def fill_steps_on_trade(self, order: SimOrder, trade_ticks: int, trade_sz: float, taker_is_buy: bool) -> int:

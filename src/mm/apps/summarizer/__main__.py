@@ -64,9 +64,11 @@ async def _print_worst(summarizer: Summarizer, container: Container, limit: int,
 
 def _worst_line(enriched: EnrichedFill) -> str:
     fill = enriched.fill
-    bps_10s = enriched.markout_10s.bps if enriched.markout_10s else None
-    bps_60s = f"{enriched.markout_60s.bps:.2f}" if enriched.markout_60s else "-"
-    return f"{fill.fill_id:<24} {fill.symbol:<12} {fill.side.value:<4} {fill.price:>14} {fill.size:>12} {bps_10s:>10.2f} {bps_60s:>10}"
+    bps = [f"{markout.bps:.2f}" if markout else "-" for markout in (enriched.markout_10s, enriched.markout_60s)]
+    return (
+        f"{fill.fill_id:<24} {fill.symbol:<12} {fill.side.value:<4} {fill.price:>14} {fill.size:>12} "
+        f"{bps[0]:>10} {bps[1]:>10}"
+    )
 
 
 async def _maybe_await(result: object) -> None:

@@ -5,12 +5,13 @@ import asyncio
 from mm.adapters.sim import SimulatedAccountStream
 from mm.domain.orders import AccountEvent, OrderStatus, OrderUpdate
 from mm.domain.side import Side
+from mm.ports.account_stream import AccountStream
 from tests.unit.adapters.sim.venue import START_MS, SYMBOL, exchange, request
 
 
 async def test_the_stream_yields_events_as_the_exchange_emits_them() -> None:
     venue = exchange()
-    stream = SimulatedAccountStream(venue)
+    stream: AccountStream = SimulatedAccountStream(venue)
     received: list[AccountEvent] = []
 
     async def consume() -> None:

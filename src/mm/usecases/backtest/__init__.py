@@ -1,0 +1,1 @@
+"""The backtest: recorded data replayed through the live engine against a simulated venue."""

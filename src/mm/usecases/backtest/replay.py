@@ -1,0 +1,492 @@
+"""The backtest's replay loop: recorded columns through the live quote engine and a simulated venue.
+
+The engine is the executor's own `QuoteEngine`; the loop only plays the parts the executor's tasks
+and the network play live, on simulated time:
+
+- the venue sees each recorded row at its time; the engine sees it `market_data_latency_ms` later,
+  and sees the venue's answers and account events that much after they happen;
+- order requests reach the venue after the venue's own `order_latency_ms`;
+- the engine's timer is polled on a `timer_resolution_ms` grid, as the executor's timer task does;
+- after a cancel-all is answered the venue's open orders are read back, as the executor's order
+  sender does, so PAUSE learns it is flat.
+
+At each instant, in this order: the venue catches up (requests arriving), answers due reach the
+engine, the engine's timer fires, the venue takes the recorded rows of that millisecond, answers
+due reach the engine, and the engine takes the rows of that millisecond: all of them before it
+may decide, since rows of one millisecond are one moment on the venue and a strategy reacting
+between them would see the future. Recorded trades only move the venue (and the engine's
+liquidation count); prints flagged as history fill nothing.
+
+No object is built per row: columns become lists once, and a row costs a few comparisons on the
+venue (which skips the fill check when no order of ours is near the price) plus the engine's own
+bookkeeping. Decisions run only on the engine's throttled ticks.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from mm.domain.engine_commands import (
+    CancelAll,
+    CancelOrder,
+    EngineCommand,
+    OrderCommand,
+    PlaceOrder,
+    RecordDecision,
+    ReplaceOrder,
+)
+from mm.domain.fill_summary import FillRecord
+from mm.domain.market_tape import MarketTape
+from mm.domain.order_outcomes import RequestFailure
+from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStatus, OrderUpdate, PositionUpdate, RejectReason
+from mm.domain.side import Side
+from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
+from mm.ports.replay_venue import ReplayVenue
+from mm.domain.backtest_run import ModeChange
+from mm.usecases.backtest.replay_log import PositionChange, QuoteChange, ReplayLog
+from mm.usecases.quote_engine import QuoteEngine
+
+NEVER_MS = 1 << 62
+PROGRESS_EVERY_ROWS = 1 << 16
+
+_EVENT, _SUCCEEDED, _FAILED, _READ_OPEN_ORDERS = range(4)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayTiming:
+    """Simulated delays. `timer_resolution_ms` 0 fires the engine's timer exactly when due."""
+
+    market_data_latency_ms: int = 0
+    timer_resolution_ms: int = 10
+
+    def __post_init__(self) -> None:
+        if self.market_data_latency_ms < 0 or self.timer_resolution_ms < 0:
+            raise ValueError("latency and timer resolution must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The tape as lists, with the engine's view of empty sides (None) beside the venue's (NaN)."""
+
+    book_ts: list[int]
+    bid_px: list[float]
+    bid_sz: list[float]
+    ask_px: list[float]
+    ask_sz: list[float]
+    engine_bid_px: list[float | None]
+    engine_bid_sz: list[float | None]
+    engine_ask_px: list[float | None]
+    engine_ask_sz: list[float | None]
+    trade_ts: list[int]
+    trade_px: list[float]
+    trade_sz: list[float]
+    trade_side: list[Side]
+    trade_is_history: list[int]
+    liquidation_ts: list[int]
+    price_ts: list[int]
+    price_is_mark: list[int]
+    price_px: list[float]
+
+    @staticmethod
+    def of(tape: MarketTape) -> _Columns:
+        book, trades, prices = tape.book, tape.trades, tape.prices
+        bid_px, bid_sz, ask_px, ask_sz = (c.tolist() for c in (book.bid_px, book.bid_sz, book.ask_px, book.ask_sz))
+        engine_sides: tuple[list[float | None], ...] = (bid_px, bid_sz, ask_px, ask_sz)  # type: ignore[assignment]
+        if book.has_empty_side:
+            engine_sides = _with_empty_sides(bid_px, bid_sz, ask_px, ask_sz)
+        trade_ts = trades.ts_ms.tolist()
+        liquidations = [ts for ts, flag in zip(trade_ts, trades.is_liquidation, strict=True) if flag]
+        return _Columns(
+            book.ts_ms.tolist(),
+            bid_px,
+            bid_sz,
+            ask_px,
+            ask_sz,
+            *engine_sides,
+            trade_ts,
+            trades.px.tolist(),
+            trades.sz.tolist(),
+            [Side.BUY if flag else Side.SELL for flag in trades.is_buy],
+            trades.is_history.tolist(),
+            liquidations,
+            prices.ts_ms.tolist(),
+            prices.is_mark.tolist(),
+            prices.px.tolist(),
+        )
+
+
+def _with_empty_sides(*columns: list[float]) -> tuple[list[float | None], ...]:
+    bid_px, bid_sz, ask_px, ask_sz = columns
+    bid_missing = [math.isnan(px) for px in bid_px]
+    ask_missing = [math.isnan(px) for px in ask_px]
+    return (
+        [None if gone else value for value, gone in zip(bid_px, bid_missing, strict=True)],
+        [None if gone else value for value, gone in zip(bid_sz, bid_missing, strict=True)],
+        [None if gone else value for value, gone in zip(ask_px, ask_missing, strict=True)],
+        [None if gone else value for value, gone in zip(ask_sz, ask_missing, strict=True)],
+    )
+
+
+class Replay:
+    """One replay of one tape; construct the engine and venue fresh for each run."""
+
+    def __init__(
+        self,
+        engine: QuoteEngine,
+        venue: ReplayVenue,
+        *,
+        start_ms: int,
+        timing: ReplayTiming | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.venue = venue
+        self.timing = timing or ReplayTiming()
+        self.log = ReplayLog()
+        self._start_ms = start_ms
+        self._progress = progress
+        self._deliveries: list[tuple[int, int, int, object, object]] = []
+        self._sequence = 0
+        self._timer_at = NEVER_MS
+        self._seen_decision: object = None
+        self._last_mode_key: tuple[object, ...] | None = None
+        self._last_quote_key: tuple[int, int, int, int] | None = None
+        self._exchange = engine.config.exchange
+        self._symbol = engine.config.symbol
+
+    # --- the loop ------------------------------------------------------------------------------
+
+    def run(self, tape: MarketTape) -> ReplayLog:
+        """Replay every row of `tape` (in time order), then let answers still in flight land."""
+        columns = _Columns.of(tape)
+        self._begin()
+        if columns.price_ts or columns.liquidation_ts:
+            self._run_mixed(columns)
+        else:
+            self._run_book_and_trades(columns)
+        self._finish()
+        return self.log
+
+    def _run_book_and_trades(self, c: _Columns) -> None:  # noqa: PLR0915 - the hot loop, inlined on purpose (measured)
+        """The loop for tapes of book and trade rows only (every shared recording): the fast path."""
+        engine, venue, log = self.engine, self.venue, self.log
+        on_bbo, on_trade, advance_to = venue.on_bbo, venue.on_trade, venue.advance_to
+        engine_on_bbo, market_on_bbo = engine.on_bbo_values, engine.market.on_bbo
+        book_ts, bid_px, bid_sz, ask_px, ask_sz = c.book_ts, c.bid_px, c.bid_sz, c.ask_px, c.ask_sz
+        e_bid_px, e_bid_sz, e_ask_px, e_ask_sz = c.engine_bid_px, c.engine_bid_sz, c.engine_ask_px, c.engine_ask_sz
+        trade_ts, trade_px, trade_sz, trade_side, trade_is_history = (
+            c.trade_ts,
+            c.trade_px,
+            c.trade_sz,
+            c.trade_side,
+            c.trade_is_history,
+        )
+        book_count, trade_count = len(book_ts), len(trade_ts)
+        latency = self.timing.market_data_latency_ms
+        deliveries = self._deliveries
+        book_row = trade_row = engine_row = 0
+        next_progress = PROGRESS_EVERY_ROWS
+        skipped = 0
+        while True:
+            venue_ms = book_ts[book_row] if book_row < book_count else NEVER_MS
+            if trade_row < trade_count and trade_ts[trade_row] < venue_ms:
+                venue_ms = trade_ts[trade_row]
+            engine_ms = book_ts[engine_row] + latency if engine_row < book_count else NEVER_MS
+            now = venue_ms if venue_ms < engine_ms else engine_ms
+            if self._timer_at < now:
+                now = self._timer_at
+            if deliveries and deliveries[0][0] < now:
+                now = deliveries[0][0]
+            if now >= NEVER_MS:
+                break
+            advance_to(now)
+            self._collect_venue_events(now)
+            if deliveries and deliveries[0][0] <= now:
+                self._deliver_until(now)
+            if self._timer_at <= now:
+                self._fire_timer(now)
+            if venue_ms == now:
+                while book_row < book_count and book_ts[book_row] == now:
+                    on_bbo(now, bid_px[book_row], bid_sz[book_row], ask_px[book_row], ask_sz[book_row])
+                    book_row += 1
+                while trade_row < trade_count and trade_ts[trade_row] == now:
+                    if trade_is_history[trade_row]:
+                        skipped += 1
+                    else:
+                        on_trade(now, trade_px[trade_row], trade_sz[trade_row], trade_side[trade_row])
+                    trade_row += 1
+                self._collect_venue_events(now)
+                if deliveries and deliveries[0][0] <= now:
+                    self._deliver_until(now)
+            if engine_ms == now:
+                recorded_ms = book_ts[engine_row]
+                last_row = engine_row
+                while last_row + 1 < book_count and book_ts[last_row + 1] == recorded_ms:
+                    market_on_bbo(now, e_bid_px[last_row], e_bid_sz[last_row], e_ask_px[last_row], e_ask_sz[last_row])
+                    last_row += 1
+                commands = engine_on_bbo(now, e_bid_px[last_row], e_bid_sz[last_row], e_ask_px[last_row], e_ask_sz[last_row])
+                engine_row = last_row + 1
+                self._after_engine_call(commands, now)
+            if book_row + trade_row >= next_progress:
+                self._report_progress(book_row + trade_row)
+                next_progress += PROGRESS_EVERY_ROWS
+        log.counts.rows = book_count + trade_count
+        log.counts.history_trades_skipped = skipped
+        self._report_progress(book_count + trade_count)
+
+    def _run_mixed(self, c: _Columns) -> None:
+        """Tapes with mark/index prices or liquidation prints: every engine input kind, in time order."""
+        engine, venue = self.engine, self.venue
+        latency = self.timing.market_data_latency_ms
+        venue_rows = _merged_venue_rows(c)
+        engine_rows = _merged_engine_rows(c)
+        venue_at = engine_at = 0
+        skipped = 0
+        while True:
+            venue_ms = venue_rows[venue_at][0] if venue_at < len(venue_rows) else NEVER_MS
+            engine_ms = engine_rows[engine_at][0] + latency if engine_at < len(engine_rows) else NEVER_MS
+            now = min(venue_ms, engine_ms, self._timer_at, self._deliveries[0][0] if self._deliveries else NEVER_MS)
+            if now >= NEVER_MS:
+                break
+            venue.advance_to(now)
+            self._collect_venue_events(now)
+            self._deliver_until(now)
+            if self._timer_at <= now:
+                self._fire_timer(now)
+            while venue_at < len(venue_rows) and venue_rows[venue_at][0] == now:
+                skipped += self._apply_venue_row(c, venue_rows[venue_at], now)
+                venue_at += 1
+            self._collect_venue_events(now)
+            self._deliver_until(now)
+            if engine_ms == now:
+                group_end = engine_at
+                while group_end < len(engine_rows) and engine_rows[group_end][0] == engine_rows[engine_at][0]:
+                    group_end += 1
+                self._after_engine_call(_apply_engine_group(engine, c, engine_rows[engine_at:group_end], now), now)
+                engine_at = group_end
+        self.log.counts.rows = len(c.book_ts) + len(c.trade_ts) + len(c.price_ts)
+        self.log.counts.history_trades_skipped = skipped
+        self._report_progress(self.log.counts.rows)
+
+    def _apply_venue_row(self, c: _Columns, row: tuple[int, int, int], now: int) -> int:
+        """Feed one book or trade row to the venue; returns 1 for a history print it skipped."""
+        _ts, kind, index = row
+        if kind == _BOOK:
+            self.venue.on_bbo(now, c.bid_px[index], c.bid_sz[index], c.ask_px[index], c.ask_sz[index])
+            return 0
+        if c.trade_is_history[index]:
+            return 1
+        self.venue.on_trade(now, c.trade_px[index], c.trade_sz[index], c.trade_side[index])
+        return 0
+
+    # --- start and end -------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        """Start as the executor does: the venue's (empty) open orders and position are the truth."""
+        self.venue.advance_to(self._start_ms)
+        self._schedule(self._start_ms, _READ_OPEN_ORDERS, None, None)
+        self._deliver_until(self._start_ms)
+        self._refresh_timer()
+
+    def _finish(self) -> None:
+        """After the last row only answers already on their way land; no further time is simulated."""
+        while self._deliveries:
+            now = self._deliveries[0][0]
+            self.venue.advance_to(now)
+            self._collect_venue_events(now)
+            self._deliver_until(now)
+
+    # --- the engine's side ---------------------------------------------------------------------
+
+    def _fire_timer(self, now: int) -> None:
+        self._after_engine_call(self.engine.on_timer(now), now)
+
+    def _after_engine_call(self, commands: Sequence[EngineCommand], now: int) -> None:
+        if self.engine.last_decision is not self._seen_decision:
+            self._observe_tick(now)
+        if commands:
+            self._execute(commands, now)
+        self._refresh_timer()
+
+    def _refresh_timer(self) -> None:
+        due_ms = self.engine.next_timer_ms()
+        if due_ms is None:
+            self._timer_at = NEVER_MS
+            return
+        resolution = self.timing.timer_resolution_ms
+        if resolution:
+            origin = self._start_ms
+            due_ms = origin + -((origin - due_ms) // resolution) * resolution
+        self._timer_at = due_ms
+
+    def _observe_tick(self, now: int) -> None:
+        engine, log = self.engine, self.log
+        decision = engine.last_decision
+        self._seen_decision = decision
+        log.counts.ticks += 1
+        reasons = decision.reasons if decision is not None else ()
+        mode_key = (engine.mode, reasons)
+        if mode_key != self._last_mode_key:
+            self._last_mode_key = mode_key
+            log.modes.append(ModeChange(now, engine.mode, tuple(str(reason) for reason in reasons)))
+        bid, ask = engine.desired_quotes()
+        quote_key = (
+            bid.price_ticks if bid is not None else 0,
+            bid.size_steps if bid is not None else 0,
+            ask.price_ticks if ask is not None else 0,
+            ask.size_steps if ask is not None else 0,
+        )
+        if quote_key != self._last_quote_key:
+            self._last_quote_key = quote_key
+            log.quotes.append(QuoteChange.of(now, bid, ask))
+
+    def _execute(self, commands: Sequence[EngineCommand], now: int) -> None:
+        """Send the engine's order commands to the venue; answers come back after the latencies."""
+        for command in commands:
+            if isinstance(command, RecordDecision):
+                self.log.decisions.append(command.record)
+            elif isinstance(command, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll):
+                self._send(command, now)
+        self._collect_venue_events(now)
+        if self._deliveries and self._deliveries[0][0] <= now:
+            self._deliver_until(now)
+
+    def _send(self, command: OrderCommand, now: int) -> None:
+        venue, counts = self.venue, self.log.counts
+        answered_ms = now + venue.order_latency_ms + self.timing.market_data_latency_ms
+        try:
+            if isinstance(command, PlaceOrder):
+                counts.places += 1
+                answer: object = venue.submit_place(command.request).exchange_order_id
+            elif isinstance(command, ReplaceOrder):
+                counts.replaces += 1
+                answer = venue.submit_replace(command.previous_client_order_id, command.request).exchange_order_id
+            elif isinstance(command, CancelOrder):
+                counts.cancels += 1
+                venue.submit_cancel(command.symbol, command.client_order_id)
+                answer = ""
+            else:
+                counts.cancel_alls += 1
+                venue.submit_cancel_all(command.symbol)
+                answer = ""
+        except (OrderNotFound, InvalidRequest, OrderRejected) as error:
+            counts.failed_requests += 1
+            failure = RequestFailure.NOT_FOUND if isinstance(error, OrderNotFound) else RequestFailure.REFUSED
+            self._schedule(answered_ms, _FAILED, command, failure)
+            return
+        self._schedule(answered_ms, _SUCCEEDED, command, answer)
+
+    # --- the venue's answers -------------------------------------------------------------------
+
+    def _schedule(self, at_ms: int, kind: int, payload: object, detail: object) -> None:
+        self._sequence += 1
+        heapq.heappush(self._deliveries, (at_ms, self._sequence, kind, payload, detail))
+
+    def _collect_venue_events(self, now: int) -> None:
+        """Journal the venue's new account events and send them on their way to the engine."""
+        events = self.venue.drain_events()
+        if not events:
+            return
+        arrives_ms = now + self.timing.market_data_latency_ms
+        for event in events:
+            self._journal(event)
+            self._schedule(arrives_ms, _EVENT, event, None)
+
+    def _journal(self, event: AccountEvent) -> None:
+        log = self.log
+        if isinstance(event, FillEvent):
+            engine = self.engine
+            log.fills.append(FillRecord.of(self._exchange, event.fill, engine.mode, engine.params.version))
+        elif isinstance(event, PositionUpdate):
+            log.positions.append(PositionChange(event.position.ts_ms, event.position.size))
+        elif (
+            isinstance(event, OrderUpdate)
+            and event.order.status is OrderStatus.REJECTED
+            and event.order.reason is RejectReason.POST_ONLY_WOULD_CROSS
+        ):
+            log.counts.post_only_rejects += 1
+
+    def _deliver_until(self, now: int) -> None:
+        """Hand the engine every answer and account event due by `now`, in the order they were sent."""
+        deliveries, engine = self._deliveries, self.engine
+        while deliveries and deliveries[0][0] <= now:
+            at_ms, _sequence, kind, payload, detail = heapq.heappop(deliveries)
+            if kind == _EVENT:
+                self._after_account_event(engine.on_account_event(payload, at_ms), at_ms)  # type: ignore[arg-type]
+            elif kind == _SUCCEEDED:
+                engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
+                if isinstance(payload, CancelAll):
+                    self._schedule(at_ms + self.venue.order_latency_ms, _READ_OPEN_ORDERS, None, None)
+            elif kind == _FAILED:
+                engine.on_command_failed(payload, detail, at_ms)  # type: ignore[arg-type]
+            else:
+                self._read_open_orders(at_ms)
+
+    def _read_open_orders(self, now: int) -> None:
+        """The venue's open orders and position, read at `now` and answered a market-data latency later."""
+        venue = self.venue
+        venue.advance_to(now)
+        self._collect_venue_events(now)
+        answered_ms = now + self.timing.market_data_latency_ms
+        snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms)
+        self._schedule(answered_ms, _EVENT, snapshot, None)
+
+    def _after_account_event(self, commands: Sequence[EngineCommand], now: int) -> None:
+        if commands:
+            self._after_engine_call(commands, now)
+        else:
+            self._refresh_timer()
+
+    def _report_progress(self, rows_done: int) -> None:
+        progress = self._progress
+        if progress is not None:
+            progress(rows_done)
+
+
+_BOOK, _TRADE, _MARK, _INDEX, _LIQUIDATION = range(5)
+
+
+def _merged_venue_rows(c: _Columns) -> list[tuple[int, int, int]]:
+    """(ts, kind, index) of book and trade rows, book rows first within a millisecond."""
+    rows = [(ts, _BOOK, index) for index, ts in enumerate(c.book_ts)]
+    rows += [(ts, _TRADE, index) for index, ts in enumerate(c.trade_ts)]
+    rows.sort()
+    return rows
+
+
+def _merged_engine_rows(c: _Columns) -> list[tuple[int, int, int]]:
+    """(ts, kind, index) of every row the engine reads: prices and liquidations, then book rows, per millisecond."""
+    rows = [(ts, _BOOK, index) for index, ts in enumerate(c.book_ts)]
+    rows += [(ts, _MARK if c.price_is_mark[index] else _INDEX, index) for index, ts in enumerate(c.price_ts)]
+    rows += [(ts, _LIQUIDATION, index) for index, ts in enumerate(c.liquidation_ts)]
+    rows.sort(key=lambda row: (row[0], row[1] == _BOOK, row[2]))
+    return rows
+
+
+def _apply_engine_group(
+    engine: QuoteEngine, c: _Columns, group: list[tuple[int, int, int]], now: int
+) -> Sequence[EngineCommand]:
+    """All rows of one millisecond into the engine's state; only the last may start a tick."""
+    market = engine.market
+    for _ts, kind, index in group[:-1]:
+        if kind == _BOOK:
+            market.on_bbo(now, c.engine_bid_px[index], c.engine_bid_sz[index], c.engine_ask_px[index], c.engine_ask_sz[index])
+        elif kind == _MARK:
+            market.on_mark(now, c.price_px[index])
+        elif kind == _INDEX:
+            market.on_index(now, c.price_px[index])
+        else:
+            market.on_liquidation(now)
+    _ts, kind, index = group[-1]
+    if kind == _BOOK:
+        return engine.on_bbo_values(
+            now, c.engine_bid_px[index], c.engine_bid_sz[index], c.engine_ask_px[index], c.engine_ask_sz[index]
+        )
+    if kind == _MARK:
+        return engine.on_mark_value(now, c.price_px[index])
+    if kind == _INDEX:
+        return engine.on_index_value(now, c.price_px[index])
+    return engine.on_trade_values(now, True)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.adapters.postgres.ingest_batch import RecordingSource
+from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink, WriterSettings
+from mm.domain.market_events import PriceKind
+from tests.contract.market_data_sink.contract import (
+    EXCHANGE,
+    GapView,
+    MarketDataSinkContract,
+    RowView,
+    TopView,
+)
+
+
+def _ms(ts: object) -> int | None:
+    return None if ts is None else round(ts.timestamp() * 1000)  # type: ignore[attr-defined]
+
+
+_ROW_QUERIES = {
+    "md_bbo": "SELECT row_no, symbol, ts, recv_ts, seq, bid_px, bid_sz, ask_px, ask_sz, raw FROM md_bbo",
+    "md_trade": "SELECT row_no, symbol, ts, recv_ts, seq, trade_id, price, size, taker_side, kind, is_replay, raw FROM md_trade",
+    "md_price": "SELECT row_no, symbol, ts, recv_ts, seq, kind, price, raw FROM md_price",
+}
+
+
+class StoredInPostgres:
+    """Flushes the sink, then reads the tables it writes."""
+
+    def __init__(self, sink: PostgresMarketDataSink, url: str) -> None:
+        self._sink = sink
+        self._url = url
+
+    async def _query(self, query: str, *params: object) -> list[tuple[object, ...]]:
+        await self._sink.flush()
+        async with await psycopg.AsyncConnection.connect(self._url) as conn:
+            return await (await conn.execute(query, params)).fetchall()  # type: ignore[arg-type]
+
+    async def rows(self) -> list[RowView]:
+        rows: list[RowView] = []
+        for table, query in _ROW_QUERIES.items():
+            for row_no, symbol, ts, recv_ts, seq, *values, raw in await self._query(query):
+                rows.append((table, row_no, symbol, _ms(ts), _ms(recv_ts), seq, *values, raw))
+        return sorted(rows, key=lambda row: row[1])
+
+    async def latest_top(self, symbol: str) -> TopView | None:
+        found = await self._query(
+            "SELECT ts, bid_px, bid_sz, ask_px, ask_sz FROM latest_top WHERE exchange = %s AND symbol = %s", EXCHANGE, symbol
+        )
+        return None if not found else TopView(_ms(found[0][0]), *found[0][1:])  # type: ignore[arg-type]
+
+    async def latest_price(self, symbol: str, kind: PriceKind) -> tuple[int, Decimal] | None:
+        found = await self._query(
+            "SELECT ts, price FROM latest_price WHERE exchange = %s AND symbol = %s AND kind = %s", EXCHANGE, symbol, kind.value
+        )
+        return None if not found else (_ms(found[0][0]), found[0][1])  # type: ignore[return-value]
+
+    async def gaps(self) -> list[GapView]:
+        found = await self._query("SELECT symbol, stream, kind, from_ts, to_ts FROM md_gap ORDER BY id")
+        return [GapView(symbol, stream, kind, _ms(from_ts), _ms(to_ts)) for symbol, stream, kind, from_ts, to_ts in found]  # type: ignore[arg-type]
+
+
+@pytest.mark.contract
+@pytest.mark.integration
+class TestPostgresMarketDataSink(MarketDataSinkContract):
+    @pytest.fixture
+    async def sink(self, clean_database_url: str, tmp_path: Path) -> AsyncIterator[PostgresMarketDataSink]:
+        sink = PostgresMarketDataSink(
+            clean_database_url,
+            source=RecordingSource(EXCHANGE, f"contract-{tmp_path.name}", json.dumps({"test": True})),
+            spool_folder=tmp_path / "spool",
+            metrics=PrometheusMetrics(),
+            settings=WriterSettings(batch_max_delay_s=0.01),
+        )
+        await sink.start()
+        yield sink
+        await sink.aclose()
+
+    @pytest.fixture
+    def stored(self, sink: PostgresMarketDataSink, clean_database_url: str) -> StoredInPostgres:
+        return StoredInPostgres(sink, clean_database_url)

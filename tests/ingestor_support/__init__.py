@@ -1,0 +1,1 @@
+"""Helpers shared by the ingestor's unit, contract and integration tests."""
