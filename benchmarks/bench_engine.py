@@ -7,8 +7,9 @@ backtest drive it: timers when due, then the event. Each call is timed with
 timing) so the planner always works against resting orders. Printed, in microseconds:
 
 - every book event on the fast path (`on_bbo_values`: floats, what the backtest calls);
-- events that ran a tick (decision + plan), and events that produced order commands: the
-  latency from market event to command, the figure the goal (p99 < 200 us) is about;
+- events that ran a tick (decision + plan), and market inputs (an event, or the timer serving a
+  held event) that produced order commands: the latency from market event to command, the
+  figure the goal (p99 < 200 us) is about;
 - the same on the live path (`on_market_event` with a normalized `BestBidOffer`, Decimals).
 
 The set has no mark/index prices, so `requires_mark_index` is off. Run:
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import gzip
 import os
 import platform
@@ -92,8 +94,12 @@ class InstantVenue:
 
 def new_engine(tick: Decimal, step: Decimal, start_ms: int) -> QuoteEngine:
     instrument = Instrument(SYMBOL, tick, step, step)
-    params = StrategyParams(requires_mark_index=False, order_size=float(step) * 2, max_position=float(step) * 20,
-                            hard_max_position=float(step) * 40)
+    params = StrategyParams(
+        requires_mark_index=False,
+        order_size=float(step) * 2,
+        max_position=float(step) * 20,
+        hard_max_position=float(step) * 40,
+    )
     return QuoteEngine(EngineConfig("bench", SYMBOL), instrument, params, start_ms)
 
 
@@ -102,29 +108,58 @@ def replay(
     engine: QuoteEngine,
     feed: Callable[[int, int], Sequence[EngineCommand]],
 ) -> dict[str, list[int]]:
-    """Feed every row; `feed(index, ts_ms)` calls the engine. Returns latencies (ns) by category."""
+    """Feed every row; `feed(index, ts_ms)` calls the engine. Returns latencies (ns) by category.
+
+    A book event inside the tick throttle's minimum interval is held and decided on by the timer
+    at the end of that interval; the timer call is then that event's path to its commands, so
+    "market input -> order command" counts both the events and the timer calls that sent orders.
+    Each of those is timed twice: on the wall clock, and in this thread's CPU time, which leaves
+    out the time the OS gave the CPU to other processes (a 2-core machine shared with other work
+    preempts a process for whole 4 ms scheduler ticks).
+    """
     venue = InstantVenue(engine)
-    clock = time.perf_counter_ns
+    wall, cpu = time.perf_counter_ns, time.thread_time_ns
     all_ns: list[int] = []
     tick_ns: list[int] = []
     command_ns: list[int] = []
+    command_cpu_ns: list[int] = []
     for index, row in enumerate(rows):
         ts_ms = row[0]
         due = engine.next_timer_ms()
         if due is None or due <= ts_ms:
-            venue.answer(engine.on_timer(ts_ms if due is None else max(due, 0)), ts_ms)
+            started, started_cpu = wall(), cpu()
+            commands = engine.on_timer(ts_ms if due is None else due)
+            elapsed, elapsed_cpu = wall() - started, cpu() - started_cpu
+            if _has_orders(commands):
+                command_ns.append(elapsed)
+                command_cpu_ns.append(elapsed_cpu)
+            venue.answer(commands, ts_ms)
         decision_before = engine.last_decision
-        started = clock()
+        started, started_cpu = wall(), cpu()
         commands = feed(index, ts_ms)
-        elapsed = clock() - started
+        elapsed, elapsed_cpu = wall() - started, cpu() - started_cpu
         all_ns.append(elapsed)
         if engine.last_decision is not decision_before:
             tick_ns.append(elapsed)
-        if any(isinstance(c, PlaceOrder | ReplaceOrder | CancelOrder) for c in commands):
+        if _has_orders(commands):
             command_ns.append(elapsed)
+            command_cpu_ns.append(elapsed_cpu)
         venue.answer(commands, ts_ms)
-    print(f"    venue saw {venue.counts}")
-    return {"every book event": all_ns, "events that ticked": tick_ns, "event -> order command": command_ns}
+    return {
+        "every book event": all_ns,
+        "events that ticked": tick_ns,
+        "input -> order command": command_ns,
+        "  same, thread CPU time": command_cpu_ns,
+    }
+
+
+def _has_orders(commands: Sequence[EngineCommand]) -> bool:
+    return any(isinstance(c, PlaceOrder | ReplaceOrder | CancelOrder) for c in commands)
+
+
+def p99(values: list[int]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] / 1000
 
 
 def report(title: str, latencies: dict[str, list[int]]) -> None:
@@ -133,10 +168,8 @@ def report(title: str, latencies: dict[str, list[int]]) -> None:
         if not values:
             print(f"    {name:<24} (none)")
             continue
-        ordered = sorted(values)
-        median_us = statistics.median(ordered) / 1000
-        p99_us = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] / 1000
-        print(f"    {name:<24} n={len(values):>7}  median {median_us:8.2f} us   p99 {p99_us:8.2f} us")
+        median_us = statistics.median(values) / 1000
+        print(f"    {name:<24} n={len(values):>7}  median {median_us:8.2f} us   p99 {p99(values):8.2f} us")
 
 
 def bbo_events(rows: list[tuple[int, float, float, float, float, str]]) -> Iterator[BestBidOffer]:
@@ -150,25 +183,39 @@ def main() -> None:
     parser.add_argument("name", nargs="?", default="binance_usdm_btcusdt_20240808")
     parser.add_argument("--tick", type=Decimal, default=Decimal("0.1"))
     parser.add_argument("--step", type=Decimal, default=Decimal("0.001"))
+    parser.add_argument("--passes", type=int, default=3, help="replays of the fast path, for more samples")
     args = parser.parse_args()
     rows = read_bbo(args.name)
+    # The recorded rows are a few hundred thousand long-lived objects; a live executor holds none of
+    # them. Freezing them keeps the collector from scanning them during the timed calls.
+    gc.freeze()
     print(f"engine latency on {args.name}: {len(rows)} book events, {rows[-1][0] - rows[0][0]} ms of market time")
-    print(f"  {platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
-          f"{platform.processor() or 'unknown cpu'}, {os.cpu_count()} cpus")
+    print(
+        f"  {platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
+        f"{platform.processor() or 'unknown cpu'}, {os.cpu_count()} cpus"
+    )
 
-    fast = new_engine(args.tick, args.step, rows[0][0])
-    on_bbo = fast.on_bbo_values
-    fast_latencies = replay(rows, fast, lambda i, ts: on_bbo(ts, rows[i][1], rows[i][2], rows[i][3], rows[i][4]))
-    report("fast path: on_bbo_values(ts, bid, bid_sz, ask, ask_sz)", fast_latencies)
+    fast_latencies: dict[str, list[int]] = {}
+    for _ in range(args.passes):
+        fast = new_engine(args.tick, args.step, rows[0][0])
+        on_bbo = fast.on_bbo_values
+        one_pass = replay(rows, fast, lambda i, ts: on_bbo(ts, rows[i][1], rows[i][2], rows[i][3], rows[i][4]))
+        for name, values in one_pass.items():
+            fast_latencies.setdefault(name, []).extend(values)
+    report(f"fast path, {args.passes} passes: on_bbo_values(ts, bid, bid_sz, ask, ask_sz)", fast_latencies)
 
     events = list(bbo_events(rows))
+    gc.freeze()
     live = new_engine(args.tick, args.step, rows[0][0])
     on_event = live.on_market_event
-    live_latencies = replay(rows, live, lambda i, ts: on_event(events[i], ts))
-    report("live path: on_market_event(BestBidOffer)", live_latencies)
+    report(
+        "live path, 1 pass: on_market_event(BestBidOffer)", replay(rows, live, lambda i, ts: on_event(events[i], ts))
+    )
 
-    p99_us = sorted(fast_latencies["event -> order command"])[int(len(fast_latencies["event -> order command"]) * 0.99)] / 1000
-    print(f"  goal: p99 market event -> command < 200 us: {'met' if p99_us < 200 else 'NOT met'} ({p99_us:.1f} us)")
+    wall_us, cpu_us = p99(fast_latencies["input -> order command"]), p99(fast_latencies["  same, thread CPU time"])
+    verdict = "met" if wall_us < 200 else ("met in CPU time, not on the wall clock" if cpu_us < 200 else "NOT met")
+    print(f"  goal p99 market event -> command < 200 us: {verdict} (wall {wall_us:.1f} us, CPU {cpu_us:.1f} us)")
+    print(f"  load average while running: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cpus")
 
 
 if __name__ == "__main__":

@@ -56,8 +56,21 @@ class OwnOrder:
     def with_phase(self, phase: OrderPhase, request_ts_ms: int | None = None) -> OwnOrder:
         if phase is self.phase and request_ts_ms is None:
             return self
-        last = self.last_request_ts_ms if request_ts_ms is None else request_ts_ms
-        return dataclasses.replace(self, phase=phase, last_request_ts_ms=last)
+        # Spelled out rather than dataclasses.replace: this runs on the tick's path, at a third of the cost.
+        return OwnOrder(
+            self.client_order_id,
+            self.side,
+            self.price,
+            self.size,
+            self.price_ticks,
+            self.size_steps,
+            phase,
+            self.sent_ts_ms,
+            self.last_request_ts_ms if request_ts_ms is None else request_ts_ms,
+            self.filled_size,
+            self.exchange_order_id,
+            self.is_foreign,
+        )
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready form for the executor's saved state."""

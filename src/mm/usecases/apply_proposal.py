@@ -57,28 +57,17 @@ class ProposalApplier:
         if not pending:
             return None
         proposal = pending[0]
-        current = await self._rollouts.current(exchange, symbol) or StrategyParams()
+        current = await self._rollouts.current(exchange, symbol)
+        if current is None:
+            # The executor trades the defaults when nothing is stored; store them so the change has a base.
+            current = StrategyParams()
+            await self._rollouts.save_version(ParamVersion(exchange, symbol, current, ParamSource.DEFAULT))
         now_ms = self._clock.now_ms()
         decision = decide_rollout(proposal, current, facts, now_ms, self._policy)
         problem = await self._reasoning_problem(proposal)
         if problem is not None:
             decision = RolloutDecision(RolloutAction.REJECTED, (problem, *decision.reasons), None)
-        record = RolloutRecord(
-            exchange=exchange,
-            symbol=symbol,
-            ts_ms=now_ms,
-            action=decision.action,
-            proposal_id=proposal.id,
-            from_version=current.version,
-            to_version=decision.new_params.version if decision.new_params else None,
-            reasons=decision.reasons,
-            facts=facts,
-        )
-        new_version = (
-            ParamVersion(exchange, symbol, decision.new_params, ParamSource.PROPOSAL, proposal.id)
-            if decision.new_params is not None
-            else None
-        )
+        record, new_version = _rows(proposal, current, decision, facts, now_ms)
         await self._rollouts.record(record, new_version)
         structlog.get_logger().info(
             "proposal_decided",
@@ -101,3 +90,29 @@ class ProposalApplier:
         if hashlib.sha256(data).hexdigest() != proposal.reasoning_sha256:
             return f"reasoning file {proposal.reasoning_path} does not match its stored sha256"
         return None
+
+
+def _rows(
+    proposal: StoredProposal,
+    current: StrategyParams,
+    decision: RolloutDecision,
+    facts: OperationalFacts,
+    now_ms: int,
+) -> tuple[RolloutRecord, ParamVersion | None]:
+    """The audit row of a decision, and the params version it creates (None when refused)."""
+    record = RolloutRecord(
+        exchange=proposal.exchange,
+        symbol=proposal.symbol,
+        ts_ms=now_ms,
+        action=decision.action,
+        proposal_id=proposal.id,
+        from_version=current.version,
+        to_version=decision.new_params.version if decision.new_params else None,
+        reasons=decision.reasons,
+        facts=facts,
+    )
+    if decision.new_params is None:
+        return record, None
+    return record, ParamVersion(
+        proposal.exchange, proposal.symbol, decision.new_params, ParamSource.PROPOSAL, proposal.id
+    )

@@ -16,7 +16,6 @@ either keeps PAUSE's cancel-all loop going or plans the fewest order requests fo
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -31,7 +30,6 @@ from mm.domain.engine_commands import (
     PlaceOrder,
     RecordDecision,
     ReplaceOrder,
-    describe_command,
 )
 from mm.domain.execution_plan import CancelIntent, OrderPlan, PlaceIntent, PlanPolicy, plan_orders
 from mm.domain.instrument import Instrument
@@ -430,12 +428,8 @@ class QuoteEngine:
             ask_px=ask.price if ask is not None else None,
             ask_sz=ask.size if ask is not None else None,
             position=self.inventory.position,
-            features=dataclasses.asdict(features) if features is not None else None,
-            commands=tuple(
-                describe_command(c)
-                for c in commands
-                if isinstance(c, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll)
-            ),
+            features=features,
+            commands=tuple(c for c in commands if isinstance(c, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll)),
         )
 
 

@@ -32,6 +32,7 @@ from mm.adapters.postgres.tables import (
     md_trade,
 )
 from mm.domain.decision_record import DecisionRecord
+from mm.domain.engine_commands import describe_command
 from mm.domain.journal_batch import JournalBatch, JournaledFill
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered, MarketEvent, PriceUpdate, PublicTrade
 from mm.domain.order_journal import OrderJournalEntry
@@ -262,6 +263,6 @@ class PostgresTradingJournal:
             "ask_px": record.ask_px,
             "ask_sz": record.ask_sz,
             "position": record.position,
-            "features": _finite_json(record.features),
-            "commands": list(record.commands),
+            "features": _finite_json(record.features_json()),
+            "commands": [describe_command(command) for command in record.commands],
         }
