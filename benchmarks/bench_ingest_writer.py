@@ -74,7 +74,13 @@ def load_events(rows: int) -> list[BestBidOffer]:
         while len(events) < rows:
             for seq, (ts, bid_px, bid_sz, ask_px, ask_sz) in enumerate(reader, start=len(events) + 1):
                 ts_ms = int(ts)
-                data = {"t": "SNAPSHOT", "m": SYMBOL, "b": [{"q": bid_sz, "p": bid_px}], "a": [{"q": ask_sz, "p": ask_px}], "d": "1"}
+                data = {
+                    "t": "SNAPSHOT",
+                    "m": SYMBOL,
+                    "b": [{"q": bid_sz, "p": bid_px}],
+                    "a": [{"q": ask_sz, "p": ask_px}],
+                    "d": "1",
+                }
                 raw = json.dumps({"type": "SNAPSHOT", "data": data, "ts": ts_ms, "seq": seq}, separators=(",", ":"))
                 prices = (Decimal(bid_px), Decimal(bid_sz), Decimal(ask_px), Decimal(ask_sz))
                 events.append(BestBidOffer(EXCHANGE, SYMBOL, ts_ms, ts_ms + 3, seq, *prices, raw=raw))
@@ -91,7 +97,20 @@ def _dt(ts_ms: int) -> datetime:
 
 def row_tuples(events: list[BestBidOffer], source_id: int) -> list[tuple[object, ...]]:
     return [
-        (source_id, e.exchange, e.symbol, _dt(e.exchange_ts_ms), _dt(e.received_ts_ms), e.seq, e.bid_px, e.bid_sz, e.ask_px, e.ask_sz, n, e.raw)
+        (
+            source_id,
+            e.exchange,
+            e.symbol,
+            _dt(e.exchange_ts_ms),
+            _dt(e.received_ts_ms),
+            e.seq,
+            e.bid_px,
+            e.bid_sz,
+            e.ask_px,
+            e.ask_sz,
+            n,
+            e.raw,
+        )
         for n, e in enumerate(events, start=1)
     ]
 
@@ -195,7 +214,10 @@ def measure_end_to_end(url: str, events: int, spool: Path) -> tuple[int, int, fl
         metrics = PrometheusMetrics()
         feed = ExtendedMarketDataFeed(ExtendedEndpoints(stream_url=stream_url), WallClock(), metrics)
         sink = PostgresMarketDataSink(
-            url, source=RecordingSource(EXCHANGE, f"bench-e2e-{uuid.uuid4().hex[:8]}"), spool_folder=spool, metrics=metrics
+            url,
+            source=RecordingSource(EXCHANGE, f"bench-e2e-{uuid.uuid4().hex[:8]}"),
+            spool_folder=spool,
+            metrics=metrics,
         )
         await sink.start()
         recorder = MarketDataRecorder(feed, sink, metrics)
@@ -205,7 +227,9 @@ def measure_end_to_end(url: str, events: int, spool: Path) -> tuple[int, int, fl
         cpu_before = _cpu_s()
         parent.send("go")
         frames_sent = await loop.run_in_executor(None, parent.recv)
-        while _frames_received(metrics) < frames_sent:
+        while True:  # the count lives in the metrics registry: poll it
+            if _frames_received(metrics) >= frames_sent:
+                break
             await asyncio.sleep(0.01)
         await sink.flush()
         cpu_s = _cpu_s() - cpu_before
@@ -255,10 +279,16 @@ def run(url: str, args: argparse.Namespace) -> None:
         for day in days:
             for table in ("md_bbo", "md_trade", "md_price"):
                 conn.execute(create_partition_sql(table, day))
-        source_id = conn.execute("INSERT INTO md_source (kind, exchange, name) VALUES ('bench', %s, %s) RETURNING id", (EXCHANGE, url)).fetchone()[0]
+        registered = conn.execute(
+            "INSERT INTO md_source (kind, exchange, name) VALUES ('bench', %s, %s) RETURNING id", (EXCHANGE, url)
+        ).fetchone()
+        assert registered is not None
+        source_id = int(registered[0])
     tuples = row_tuples(events, source_id)
     rows, repeat = len(events), args.repeat
-    print(f"python {platform.python_version()}, psycopg {psycopg.__version__}, {os.cpu_count()} CPUs; {rows:,} md_bbo rows, best of {repeat}")
+    print(
+        f"python {platform.python_version()}, psycopg {psycopg.__version__}, {os.cpu_count()} CPUs; {rows:,} md_bbo rows, best of {repeat}"
+    )
     with tempfile.TemporaryDirectory() as spool:
         writer = _best_rate(rows, repeat, url, lambda: time_writer(url, events, Path(spool)))
     copy_text = _best_rate(rows, repeat, url, lambda: time_copy(url, tuples, binary=False))

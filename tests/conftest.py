@@ -68,6 +68,19 @@ def database_url(postgres_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def empty_database_url(postgres_server_url: str) -> Iterator[str]:
+    """A brand-new database with no schema, dropped after the test: for migration and DDL tests."""
+    name = f"mm_empty_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _with_database(postgres_server_url, name)
+    finally:
+        with psycopg.connect(postgres_server_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
 def clean_database_url(database_url: str) -> Iterator[str]:
     """The session database, emptied after the test: every test starts from empty tables."""
     yield database_url

@@ -64,7 +64,9 @@ class FrameTap:
                     await task
         await client.close()
 
-    async def _downstream(self, upstream: ClientConnection, client: ServerConnection, path: str, connection: int) -> None:
+    async def _downstream(
+        self, upstream: ClientConnection, client: ServerConnection, path: str, connection: int
+    ) -> None:
         async for message in upstream:
             text = message if isinstance(message, str) else message.decode()
             await client.send(text)

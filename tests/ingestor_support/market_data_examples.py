@@ -38,7 +38,11 @@ def a_bbo(
 ) -> BestBidOffer:
     """A best bid/offer at `T0_MS + seq` ms unless `ts_ms` says otherwise, with its raw frame."""
     ts = T0_MS + seq if ts_ms is None else ts_ms
-    data = {"m": symbol, "b": [{"p": bid_px, "q": bid_sz}] if bid_px else [], "a": [{"p": ask_px, "q": ask_sz}] if ask_px else []}
+    data = {
+        "m": symbol,
+        "b": [{"p": bid_px, "q": bid_sz}] if bid_px else [],
+        "a": [{"p": ask_px, "q": ask_sz}] if ask_px else [],
+    }
     return BestBidOffer(
         exchange=EXCHANGE,
         symbol=symbol,
@@ -53,10 +57,15 @@ def a_bbo(
     )
 
 
-def trades_frame(seq: int, *prints: tuple[str, str, Side], is_replay: bool = False, symbol: str = SYMBOL) -> list[PublicTrade]:
+def trades_frame(
+    seq: int, *prints: tuple[str, str, Side], is_replay: bool = False, symbol: str = SYMBOL
+) -> list[PublicTrade]:
     """The trades of one frame: they share its seq and raw text, as the Extended adapter emits them."""
     ts = T0_MS + seq
-    items = [{"m": symbol, "i": seq * 100 + n, "p": px, "q": sz, "S": side.value.upper()} for n, (px, sz, side) in enumerate(prints)]
+    items = [
+        {"m": symbol, "i": seq * 100 + n, "p": px, "q": sz, "S": side.value.upper()}
+        for n, (px, sz, side) in enumerate(prints)
+    ]
     raw = _raw("TRADE", seq, ts, items)
     return [
         PublicTrade(

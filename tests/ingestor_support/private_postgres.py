@@ -6,6 +6,7 @@ unix socket there, and is stopped for good when the test ends.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -58,10 +59,8 @@ class PrivatePostgres:
         self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self._socket_dir}", "-l", str(self._pgdata / "log"), "start")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self._pg_ctl("-w", "-m", "fast", "stop")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         if self._server is not None:
             self._server.cleanup()
 

@@ -33,7 +33,9 @@ class RecordingRun:
         self.metrics = PrometheusMetrics()
         self.symbols = symbols
         endpoints = ExtendedEndpoints(stream_url=stream_url)
-        self.feed = ExtendedMarketDataFeed(endpoints, WallClock(), self.metrics, StreamSettings(reconnect_initial_s=0.05))
+        self.feed = ExtendedMarketDataFeed(
+            endpoints, WallClock(), self.metrics, StreamSettings(reconnect_initial_s=0.05)
+        )
         self.sink = PostgresMarketDataSink(
             database_url,
             source=RecordingSource("extended", f"test-{spool_folder.name}"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +32,18 @@ def rows_of_frame(frame: TappedFrame) -> list[Row]:
         return [("md_bbo", data["m"], ts_ms, seq, *_side(data["b"]), *_side(data["a"]))]
     if "/publicTrades/" in frame.path:
         return [
-            ("md_trade", t["m"], t["T"], seq, str(t["i"]), Decimal(t["p"]), Decimal(t["q"]), t["S"].lower(), t["tT"].lower(), seq == 1)
+            (
+                "md_trade",
+                t["m"],
+                t["T"],
+                seq,
+                str(t["i"]),
+                Decimal(t["p"]),
+                Decimal(t["q"]),
+                t["S"].lower(),
+                t["tT"].lower(),
+                seq == 1,
+            )
             for t in data
         ]
     kind = "mark" if "/prices/mark/" in frame.path else "index"
@@ -52,7 +64,7 @@ def _normal(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def _ms(ts: Any) -> int:
+def _ms(ts: datetime) -> int:
     return round(ts.timestamp() * 1000)
 
 
@@ -71,12 +83,14 @@ def stored_rows(url: str) -> Counter[Row]:
 
 
 def stored_raw_messages(url: str) -> Counter[str]:
-    query = " UNION ALL ".join(f"SELECT raw FROM {table} WHERE raw IS NOT NULL" for table in ("md_bbo", "md_trade", "md_price"))
+    query = " UNION ALL ".join(
+        f"SELECT raw FROM {table} WHERE raw IS NOT NULL" for table in ("md_bbo", "md_trade", "md_price")
+    )
     with psycopg.connect(url) as conn:
-        return Counter(_normal(raw) for (raw,) in conn.execute(query))  # type: ignore[arg-type]
+        return Counter(_normal(raw) for (raw,) in conn.execute(query))
 
 
 def stored_row_numbers(url: str) -> list[int]:
     query = " UNION ALL ".join(f"SELECT row_no FROM {table}" for table in ("md_bbo", "md_trade", "md_price"))
     with psycopg.connect(url) as conn:
-        return sorted(row_no for (row_no,) in conn.execute(query))  # type: ignore[arg-type]
+        return sorted(row_no for (row_no,) in conn.execute(query))

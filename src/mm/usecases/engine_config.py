@@ -9,8 +9,9 @@ from dataclasses import dataclass
 class EngineConfig:
     """How one market's engine runs, beside the tunable `StrategyParams`.
 
-    `client_order_id_prefix` makes our client order ids unique per run (the counter continues
-    across restarts). `absent_grace_ms` is how long after our last request about an order a REST
+    `client_order_id_prefix` must be unique per run (the app adds a run id): the counter after it
+    continues from the last saved state, and ids issued after that save would otherwise be
+    issued again after a crash, which the venue refuses as duplicates. `absent_grace_ms` is how long after our last request about an order a REST
     snapshot must arrive before the order's absence from it counts as closed.
     """
 

@@ -35,7 +35,7 @@ from mm.domain.params import StrategyParams
 from mm.domain.side import Side
 from mm.ports.account_stream import AccountStream
 from mm.ports.clock import Clock
-from mm.ports.errors import AuthFailed, ExchangeError, RetryableError
+from mm.ports.errors import AuthFailed, ExchangeError, RetryableError, StoreError
 from mm.ports.market_data_feed import MarketDataFeed
 from mm.ports.strategy_state_store import StrategyStateStore
 from mm.ports.trading_gateway import TradingGateway
@@ -341,7 +341,7 @@ class LiveExecutor:
         for engine in self.engines.values():
             try:
                 await self._saver.save(engine, engine.state_snapshot(now_ms))
-            except RetryableError as error:
+            except StoreError as error:  # unreachable, or owned by another executor: nothing left to do
                 _log.error("strategy_state_final_save_failed", symbol=engine.config.symbol, error=str(error))
         try:
             await self._journal.flush()

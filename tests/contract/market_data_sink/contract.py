@@ -78,7 +78,12 @@ class MarketDataSinkContract:
     async def test_rows_are_numbered_in_arrival_order_and_keep_every_field(
         self, sink: MarketDataSink, stored: StoredMarketData
     ) -> None:
-        rows: list[MarketDataRow] = [a_bbo(1), *trades_frame(2, ("60000.5", "0.25", Side.SELL)), a_price(3), a_bbo(4, "59999.5")]
+        rows: list[MarketDataRow] = [
+            a_bbo(1),
+            *trades_frame(2, ("60000.5", "0.25", Side.SELL)),
+            a_price(3),
+            a_bbo(4, "59999.5"),
+        ]
         for row in rows:
             await sink.append(row)
         assert await stored.rows() == [row_view(row, n, row.raw) for n, row in enumerate(rows, start=1)]
@@ -91,7 +96,9 @@ class MarketDataSinkContract:
         await sink.append(second)
         assert [row[-1] is not None for row in await stored.rows()] == [True, False]
 
-    async def test_an_empty_side_of_the_book_is_stored_as_none(self, sink: MarketDataSink, stored: StoredMarketData) -> None:
+    async def test_an_empty_side_of_the_book_is_stored_as_none(
+        self, sink: MarketDataSink, stored: StoredMarketData
+    ) -> None:
         await sink.append(a_bbo(1, bid_px=None))
         assert (await stored.rows())[0][6:10] == (None, None, Decimal("60001.0"), Decimal("0.5"))
 
@@ -100,9 +107,13 @@ class MarketDataSinkContract:
     ) -> None:
         await sink.append(a_bbo(1))
         await sink.update_latest(a_bbo(2, "59999.0", bid_sz="3"))
-        assert await stored.latest_top(SYMBOL) == TopView(T0_MS + 2, Decimal("59999.0"), Decimal(3), Decimal("60001.0"), Decimal("0.5"))
+        assert await stored.latest_top(SYMBOL) == TopView(
+            T0_MS + 2, Decimal("59999.0"), Decimal(3), Decimal("60001.0"), Decimal("0.5")
+        )
 
-    async def test_an_older_top_does_not_replace_a_newer_one(self, sink: MarketDataSink, stored: StoredMarketData) -> None:
+    async def test_an_older_top_does_not_replace_a_newer_one(
+        self, sink: MarketDataSink, stored: StoredMarketData
+    ) -> None:
         await sink.append(a_bbo(5, "60005"))
         await sink.flush()
         await sink.update_latest(a_bbo(4, "60004"))
@@ -125,11 +136,16 @@ class MarketDataSinkContract:
         await sink.record_recovery(a_recovery(T0_MS, T0_MS + 2_000))
         assert await stored.gaps() == [GapView(SYMBOL, "bbo", "disconnected", T0_MS, T0_MS + 2_000)]
 
-    async def test_a_recovery_closes_only_its_own_streams_gaps(self, sink: MarketDataSink, stored: StoredMarketData) -> None:
+    async def test_a_recovery_closes_only_its_own_streams_gaps(
+        self, sink: MarketDataSink, stored: StoredMarketData
+    ) -> None:
         await sink.record_gap(a_gap(T0_MS, stream="bbo"))
         await sink.record_gap(a_gap(T0_MS, stream="trades"))
         await sink.record_recovery(a_recovery(T0_MS, T0_MS + 2_000, stream="trades"))
-        assert sorted((gap.stream, gap.to_ts_ms) for gap in await stored.gaps()) == [("bbo", None), ("trades", T0_MS + 2_000)]
+        assert sorted((gap.stream, gap.to_ts_ms) for gap in await stored.gaps()) == [
+            ("bbo", None),
+            ("trades", T0_MS + 2_000),
+        ]
 
     async def test_accepting_after_close_raises_store_error(self, sink: MarketDataSink) -> None:
         await sink.aclose()

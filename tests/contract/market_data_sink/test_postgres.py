@@ -4,6 +4,7 @@ import json
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -21,8 +22,9 @@ from tests.contract.market_data_sink.contract import (
 )
 
 
-def _ms(ts: object) -> int | None:
-    return None if ts is None else round(ts.timestamp() * 1000)  # type: ignore[attr-defined]
+def _ms(ts: Any) -> Any:
+    """Epoch milliseconds of a timestamptz (None stays None)."""
+    return None if ts is None else round(ts.timestamp() * 1000)
 
 
 _ROW_QUERIES = {
@@ -39,10 +41,10 @@ class StoredInPostgres:
         self._sink = sink
         self._url = url
 
-    async def _query(self, query: str, *params: object) -> list[tuple[object, ...]]:
+    async def _query(self, query: str, *params: object) -> list[tuple[Any, ...]]:
         await self._sink.flush()
         async with await psycopg.AsyncConnection.connect(self._url) as conn:
-            return await (await conn.execute(query, params)).fetchall()  # type: ignore[arg-type]
+            return await (await conn.execute(query, params)).fetchall()
 
     async def rows(self) -> list[RowView]:
         rows: list[RowView] = []
@@ -53,19 +55,26 @@ class StoredInPostgres:
 
     async def latest_top(self, symbol: str) -> TopView | None:
         found = await self._query(
-            "SELECT ts, bid_px, bid_sz, ask_px, ask_sz FROM latest_top WHERE exchange = %s AND symbol = %s", EXCHANGE, symbol
+            "SELECT ts, bid_px, bid_sz, ask_px, ask_sz FROM latest_top WHERE exchange = %s AND symbol = %s",
+            EXCHANGE,
+            symbol,
         )
-        return None if not found else TopView(_ms(found[0][0]), *found[0][1:])  # type: ignore[arg-type]
+        return None if not found else TopView(_ms(found[0][0]), *found[0][1:])
 
     async def latest_price(self, symbol: str, kind: PriceKind) -> tuple[int, Decimal] | None:
         found = await self._query(
-            "SELECT ts, price FROM latest_price WHERE exchange = %s AND symbol = %s AND kind = %s", EXCHANGE, symbol, kind.value
+            "SELECT ts, price FROM latest_price WHERE exchange = %s AND symbol = %s AND kind = %s",
+            EXCHANGE,
+            symbol,
+            kind.value,
         )
-        return None if not found else (_ms(found[0][0]), found[0][1])  # type: ignore[return-value]
+        return None if not found else (_ms(found[0][0]), found[0][1])
 
     async def gaps(self) -> list[GapView]:
         found = await self._query("SELECT symbol, stream, kind, from_ts, to_ts FROM md_gap ORDER BY id")
-        return [GapView(symbol, stream, kind, _ms(from_ts), _ms(to_ts)) for symbol, stream, kind, from_ts, to_ts in found]  # type: ignore[arg-type]
+        return [
+            GapView(symbol, stream, kind, _ms(from_ts), _ms(to_ts)) for symbol, stream, kind, from_ts, to_ts in found
+        ]
 
 
 @pytest.mark.contract

@@ -48,7 +48,7 @@ def table_contents(url: str) -> dict[str, list[tuple[object, ...]]]:
         "md_ingest_batch": "SELECT batch_id, rows FROM md_ingest_batch",
     }
     with psycopg.connect(url) as conn:
-        return {table: sorted(conn.execute(query).fetchall(), key=repr) for table, query in queries.items()}  # type: ignore[arg-type]
+        return {table: sorted(conn.execute(query).fetchall(), key=repr) for table, query in queries.items()}
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -66,7 +66,9 @@ async def test_a_batch_written_twice_is_stored_once(clean_database_url: str) -> 
     assert row_counts(clean_database_url) == dict(zip(TABLES, (2, 2, 1, 1, 1, 1, 1), strict=True))
 
 
-async def test_a_spooled_batch_stores_exactly_what_the_direct_path_stores(clean_database_url: str, tmp_path: Path) -> None:
+async def test_a_spooled_batch_stores_exactly_what_the_direct_path_stores(
+    clean_database_url: str, tmp_path: Path
+) -> None:
     writer = PostgresBatchWriter(clean_database_url)
     spool = IngestSpool(tmp_path, SOURCE.name)
     spool.append(a_batch())
@@ -76,7 +78,8 @@ async def test_a_spooled_batch_stores_exactly_what_the_direct_path_stores(clean_
         with psycopg.connect(clean_database_url, autocommit=True) as conn:
             conn.execute("TRUNCATE md_bbo, md_trade, md_price, md_gap, latest_top, latest_price, md_ingest_batch")
         spooled = spool.peek()
-        assert spooled is not None and not spooled.binary_rows
+        assert spooled is not None
+        assert not spooled.binary_rows
         await writer.write(spooled)
     finally:
         await writer.close()

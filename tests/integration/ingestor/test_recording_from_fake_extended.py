@@ -65,7 +65,9 @@ def price_change_every_5ms(bbo_frames: list[TappedFrame]) -> list[tuple[Decimal 
     return kept
 
 
-async def test_with_thinning_the_stored_best_bid_offer_rows_follow_the_rule(clean_database_url: str, tmp_path: Path) -> None:
+async def test_with_thinning_the_stored_best_bid_offer_rows_follow_the_rule(
+    clean_database_url: str, tmp_path: Path
+) -> None:
     rule = BboThinning(BboTrigger.PRICE_CHANGE, min_interval_ms=5)
     frames = await record_replay(clean_database_url, tmp_path, RecorderConfig({"BTC-USD": rule}))
 

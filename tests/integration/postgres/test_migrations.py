@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from psycopg import sql
 from sqlalchemy import create_engine, inspect
 
 from mm.adapters.postgres import migrations
 from mm.adapters.postgres.tables import metadata
 from mm.adapters.postgres.urls import sqlalchemy_url
-from tests.conftest import _with_database
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def empty_database_url(postgres_server_url: str) -> Iterator[str]:
-    name = f"mm_mig_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield _with_database(postgres_server_url, name)
-    with psycopg.connect(postgres_server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _tables(url: str) -> set[str]:

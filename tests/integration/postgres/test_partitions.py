@@ -7,21 +7,22 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 
+from mm.adapters.postgres import migrations
 from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
 from mm.adapters.postgres.urls import sqlalchemy_url
 
 pytestmark = pytest.mark.integration
 
 
-def test_maintenance_creates_days_ahead_and_drops_days_past_retention(clean_database_url: str) -> None:
-    engine = create_engine(sqlalchemy_url(clean_database_url))
+def test_maintenance_creates_days_ahead_and_drops_days_past_retention(empty_database_url: str) -> None:
+    """In a database of its own: retention drops every older partition, which other tests may use."""
+    migrations.upgrade(empty_database_url)
+    engine = create_engine(sqlalchemy_url(empty_database_url))
     try:
         with engine.begin() as conn:
             maintain_partitions(conn, date(2026, 1, 1), days_ahead=2, retention_days=None)
             dropped = maintain_partitions(conn, date(2026, 1, 3), days_ahead=1, retention_days=1)
             found = existing_partitions(conn)
-            for day in found["md_bbo"]:
-                conn.execute(text(f"DROP TABLE md_bbo_p{day:%Y%m%d}"))
     finally:
         engine.dispose()
     assert found["md_trade"] == [date(2026, 1, 2), date(2026, 1, 3), date(2026, 1, 4)]

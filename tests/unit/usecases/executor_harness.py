@@ -53,7 +53,12 @@ class Venue:
 
 
 class RunningExecutor:
-    """One executor run on `venue`; `move(ms)` lets market time pass with a fresh book every 100 ms."""
+    """One executor run on `venue`; `move(ms)` lets market time pass with a fresh book every 100 ms.
+
+    Each run gets its own client-order-id prefix, as the app's run id gives it.
+    """
+
+    runs = 0
 
     def __init__(
         self,
@@ -65,12 +70,15 @@ class RunningExecutor:
     ) -> None:
         self.venue = venue
         self.clock = venue.clock
+        RunningExecutor.runs += 1
         self.feed = ScriptedMarketDataFeed()
         self.journal_store = InMemoryTradingJournal()
         self.metrics = PrometheusMetrics()
         executor_metrics = ExecutorMetrics(self.metrics)
         config = ExecutorConfig(
-            markets=(EngineConfig(exchange="extended", symbol=SYMBOL, client_order_id_prefix="u"),),
+            markets=(
+                EngineConfig(exchange="extended", symbol=SYMBOL, client_order_id_prefix=f"u{RunningExecutor.runs}"),
+            ),
             dead_man_switch_s=dead_man_switch_s,
             dead_man_refresh_s=dead_man_switch_s / 3,
             shutdown_timeout_s=2.0,

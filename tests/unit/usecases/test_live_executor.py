@@ -71,7 +71,7 @@ async def test_a_state_store_conflict_fails_the_run_and_cancels_everything() -> 
     await running.stopped()
     second = RunningExecutor(venue, store=ConflictingStore())  # type: ignore[arg-type]
     await second.start()
-    await second.move(6_000)
+    await second.move(6_000, with_book=False)  # its first save, after 5 s, meets the conflict
     assert await second.finished() == 1
     assert venue.open_orders() == []
 
@@ -79,10 +79,10 @@ async def test_a_state_store_conflict_fails_the_run_and_cancels_everything() -> 
 async def test_a_post_only_rejection_neither_crashes_nor_stalls_quoting() -> None:
     venue = Venue(order_latency_ms=50)
     running = await quoting(venue, params=_params(vol_multiplier=0.0))
-    running.book(60_100.0, 60_101.0)  # the engine replaces toward this book ...
+    running.book(60_100.0, 60_101.0)  # the engine moves its quotes toward this book ...
     await running.settle()
-    await venue.clock.run_until(venue.clock.now_ms() + 60)
-    running.book(60_200.0, 60_201.0)  # ... which the book has left when the replace arrives: it crosses
+    await venue.clock.run_until(venue.clock.now_ms() + 10)
+    running.book(60_200.0, 60_201.0)  # ... which the book has left when they arrive: the ask crosses
     await running.move(2_000)
     assert running.metrics.value("executor_rejects_total", symbol="BTC-USD", reason="post_only_would_cross")
     assert by_side(venue.open_orders()) == {"buy": 1, "sell": 1}

@@ -180,7 +180,16 @@ class PostgresBatchWriter:
             await cursor.executemany(
                 _UPSERT_TOP,
                 [
-                    (t.exchange, t.symbol, _dt(t.exchange_ts_ms), _dt(t.received_ts_ms), t.bid_px, t.bid_sz, t.ask_px, t.ask_sz)
+                    (
+                        t.exchange,
+                        t.symbol,
+                        _dt(t.exchange_ts_ms),
+                        _dt(t.received_ts_ms),
+                        t.bid_px,
+                        t.bid_sz,
+                        t.ask_px,
+                        t.ask_sz,
+                    )
                     for t in batch.latest_tops
                 ],
             )

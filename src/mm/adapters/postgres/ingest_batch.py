@@ -8,7 +8,7 @@ is recognised and skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,7 @@ class BatchBuilder:
         self._batch_no = 0
         self._previous: MarketDataRow | None = None
 
-    def build(self, items: list[QueueItem]) -> IngestBatch:
+    def build(self, items: Sequence[QueueItem]) -> IngestBatch:
         acc = _Accumulator()
         # The hot loop of the ingestor: dispatch on the exact type, state in locals.
         encoders: dict[type, tuple[list[Row], Callable[[Any, int, str | None], Row]]] = {
@@ -131,7 +131,9 @@ class BatchBuilder:
     def _batch(self, acc: _Accumulator) -> IngestBatch:
         self._batch_no += 1
         binary_rows = {
-            table: rows for table, rows in (("md_bbo", acc.bbo), ("md_trade", acc.trades), ("md_price", acc.prices)) if rows
+            table: rows
+            for table, rows in (("md_bbo", acc.bbo), ("md_trade", acc.trades), ("md_price", acc.prices))
+            if rows
         }
         return IngestBatch(
             batch_id=f"{self.source.name}/{self._batch_no}",

@@ -71,7 +71,9 @@ def _scan(path: Path) -> _SpoolFile:
             try:
                 _payload, offset_after = _read_record(handle, offset)
             except CorruptRecord as error:
-                _log.warning("ingest_spool_tail_discarded", file=str(path), at=offset, bytes=size - offset, error=str(error))
+                _log.warning(
+                    "ingest_spool_tail_discarded", file=str(path), at=offset, bytes=size - offset, error=str(error)
+                )
                 break
             offset, batches = offset_after, batches + 1
     if offset < size:

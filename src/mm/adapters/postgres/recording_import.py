@@ -51,7 +51,7 @@ def import_recording(
     path: Path,
     exchange: str,
     symbol: str,
-    on_rows: Callable[[int], None] = lambda _n: None,
+    on_rows: Callable[[int], object] = lambda _n: None,
 ) -> ImportResult:
     """Import one recorded file; `on_rows(n)` reports progress every few thousand rows."""
     kind = recording_kind(path)
@@ -76,13 +76,13 @@ def import_recording(
         ]
         conn.execute("SELECT pg_advisory_xact_lock(7310001)")
         for day in days:
-            conn.execute(create_partition_sql(table, day))  # type: ignore[arg-type]
-        conn.execute(insert, {"exchange": exchange, "symbol": symbol, "source_id": source_id[0]})  # type: ignore[arg-type]
+            conn.execute(create_partition_sql(table, day))
+        conn.execute(insert, {"exchange": exchange, "symbol": symbol, "source_id": source_id[0]})
     _analyze(database_url, table, days)
     return ImportResult(path, table, rows, skipped=False)
 
 
-def _copy_rows(conn: psycopg.Connection, path: Path, on_rows: Callable[[int], None]) -> int:
+def _copy_rows(conn: psycopg.Connection, path: Path, on_rows: Callable[[int], object]) -> int:
     rows = 0
     with conn.cursor().copy("COPY staging FROM STDIN") as copy:
         for row_no, (_line_no, _ts_ms, fields) in enumerate(read_recording(path), start=1):
@@ -98,4 +98,4 @@ def _analyze(database_url: str, table: str, days: list[date]) -> None:
     """Let the planner see the new rows at once (see docs/database.md)."""
     with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
         for day in days:
-            conn.execute(f"ANALYZE {partition_name(table, day)}")  # type: ignore[arg-type]
+            conn.execute(f"ANALYZE {partition_name(table, day)}")

@@ -60,7 +60,15 @@ def _top(data: list[Any]) -> BestBidOffer:
 
 
 def _price_json(price: PriceUpdate) -> list[Any]:
-    return [price.exchange, price.symbol, price.exchange_ts_ms, price.received_ts_ms, price.seq, price.kind.value, str(price.price)]
+    return [
+        price.exchange,
+        price.symbol,
+        price.exchange_ts_ms,
+        price.received_ts_ms,
+        price.seq,
+        price.kind.value,
+        str(price.price),
+    ]
 
 
 def _price(data: list[Any]) -> PriceUpdate:

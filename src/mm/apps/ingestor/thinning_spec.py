@@ -31,8 +31,8 @@ def parse_rule(text: str) -> BboThinning:
     if text == "off":
         return NO_THINNING
     trigger, interval_ms = BboTrigger.EVERY, 0
-    for part in text.split("+"):
-        part = part.strip()
+    for raw_part in text.split("+"):
+        part = raw_part.strip()
         interval = _INTERVAL.match(part)
         if interval:
             interval_ms = int(interval.group(1))
