@@ -20,18 +20,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from mm.domain.decision import Decision, decide
-from mm.domain.decision_record import DecisionRecord
+from mm.domain.decision_log import DecisionLog
 from mm.domain.engine_commands import (
     CancelAll,
-    CancelOrder,
     EngineCommand,
     OrderCommand,
     PersistState,
-    PlaceOrder,
     RecordDecision,
-    ReplaceOrder,
 )
-from mm.domain.execution_plan import CancelIntent, OrderPlan, PlaceIntent, PlanPolicy, plan_orders
+from mm.domain.execution_plan import PlanPolicy, plan_orders
 from mm.domain.instrument import Instrument
 from mm.domain.inventory import Inventory
 from mm.domain.market_events import (
@@ -45,6 +42,8 @@ from mm.domain.market_events import (
 )
 from mm.domain.market_state import MarketState
 from mm.domain.mode import Mode, ModeState
+from mm.domain.operations_record import OperationsRecord
+from mm.domain.order_issuer import OrderIssuer
 from mm.domain.order_outcomes import RequestFailure, apply_failure, apply_success
 from mm.domain.order_rate_budget import OrderRateBudget
 from mm.domain.orders import (
@@ -52,7 +51,6 @@ from mm.domain.orders import (
     AccountResynced,
     AccountStreamGap,
     FillEvent,
-    OrderRequest,
     OrderUpdate,
     PositionUpdate,
     RejectReason,
@@ -62,6 +60,7 @@ from mm.domain.params import StrategyParams
 from mm.domain.pause_guard import CancelAllGuard
 from mm.domain.quoting import DesiredQuote
 from mm.domain.risk import RiskCounters
+from mm.domain.rollout import OperationalFacts
 from mm.domain.saved_engine_state import SavedEngineState, from_snapshot, to_snapshot
 from mm.domain.strategy_snapshot import StrategySnapshot
 from mm.domain.throttle import TickThrottle
@@ -93,13 +92,13 @@ class QuoteEngine:
         self._budget = OrderRateBudget(config.max_requests_per_second, config.max_requests_per_minute)
         self._guard = CancelAllGuard(config.cancel_all_resend_ms)
         self._errors = RollingWindow(params.error_window_ms)
+        self._operations = OperationsRecord()
+        self._decision_log = DecisionLog(config.exchange, config.symbol, config.decision_heartbeat_ms)
         self._forced_pause_reasons: tuple[str, ...] = ()
         self._account_gap_ts_ms: int | None = None
-        self._next_seq = 1
+        self._issuer = OrderIssuer(config.symbol, config.client_order_id_prefix)
         self._saved_version = 0
         self._last_save_ms = now_ms
-        self._last_record_key: tuple[object, ...] | None = None
-        self._last_record_ms: int | None = None
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -125,17 +124,21 @@ class QuoteEngine:
     def run_pnl(self) -> float | None:
         return self.inventory.run_pnl(self.market.mid)
 
+    def operational_facts(self, now_ms: int) -> OperationalFacts:
+        """The mode and the last hour's PAUSEs, data gaps and exchange errors (for a params rollout)."""
+        return self._operations.facts(self.mode, now_ms)
+
     def restore(self, snapshot: StrategySnapshot) -> None:
         """Continue from a saved state: mode and its timers, owned orders (state UNKNOWN until re-synced), ids."""
         saved = from_snapshot(snapshot, self.instrument.tick_size, self.instrument.step_size)
         self.mode_state = saved.mode_state
         self.orders.restore(saved.orders)
-        self._next_seq = max(self._next_seq, saved.next_client_order_seq)
+        self._issuer.next_seq = max(self._issuer.next_seq, saved.next_client_order_seq)
         self._saved_version = snapshot.version
 
     def state_snapshot(self, now_ms: int) -> StrategySnapshot:
         """The state to save now, one version above the last saved one."""
-        saved = SavedEngineState(self.mode_state, tuple(self.orders), self._next_seq)
+        saved = SavedEngineState(self.mode_state, tuple(self.orders), self._issuer.next_seq)
         return to_snapshot(
             saved,
             exchange=self.config.exchange,
@@ -216,6 +219,7 @@ class QuoteEngine:
         """A gap is stale data: PAUSE now, not at the next throttled tick. A recovery is ticked at once too."""
         if isinstance(event, FeedGap):
             self.market.on_gap(event.stream)
+            self._operations.on_gap(now_ms)
         else:
             self.market.on_recovered(event.stream)
         return self._tick(now_ms)
@@ -238,6 +242,7 @@ class QuoteEngine:
         elif isinstance(event, AccountStreamGap):
             self._account_gap_ts_ms = event.detected_ts_ms
             self.market.on_gap(_ACCOUNT_STREAM)
+            self._operations.on_gap(now_ms)
             return self._tick(now_ms)
         has_orders = not self.orders.is_empty
         self._guard.confirm_if_flat(has_orders)
@@ -256,7 +261,7 @@ class QuoteEngine:
         if was_known:
             self._guard.on_order_closed()
         if order.reason not in (RejectReason.NONE, RejectReason.REPLACED, RejectReason.POST_ONLY_WOULD_CROSS):
-            self._errors.add(now_ms)
+            self._count_error(now_ms)
 
     def _on_resync(self, event: AccountResynced) -> None:
         open_orders = [o for o in event.open_orders if o.symbol == self.config.symbol and o.status.is_open]
@@ -286,8 +291,12 @@ class QuoteEngine:
         """The venue refused, could not find, or did not answer `command`; a post-only cross waits for the next tick."""
         apply_failure(self.orders, command, failure, now_ms)
         if failure.is_exchange_error:
-            self._errors.add(now_ms)
+            self._count_error(now_ms)
         self._guard.confirm_if_flat(not self.orders.is_empty)
+
+    def _count_error(self, now_ms: int) -> None:
+        self._errors.add(now_ms)
+        self._operations.on_error(now_ms)
 
     # --- time ----------------------------------------------------------------------------------
 
@@ -337,7 +346,10 @@ class QuoteEngine:
         self.mode_state = decision.mode_state
         self.last_decision = decision
         guard = self._guard
-        guard.set_paused(self.mode is Mode.PAUSE)
+        is_paused = self.mode is Mode.PAUSE
+        if is_paused and previous_mode is not Mode.PAUSE:
+            self._operations.on_pause(now_ms)
+        guard.set_paused(is_paused)
         commands: list[EngineCommand] = []
         if guard.should_send(now_ms, not self.orders.is_empty):
             commands.extend(self._cancel_all(now_ms))
@@ -352,9 +364,23 @@ class QuoteEngine:
                 budget=self._budget.available(now_ms),
             )
             if plan.intents:
-                self._issue(plan, now_ms, commands)
+                commands.extend(self._issuer.issue(plan, self.orders, now_ms))
+                self._budget.spend(now_ms, len(plan.intents))
         if self.config.records_decisions:
-            self._maybe_record(decision, previous_mode, commands, now_ms)
+            record = self._decision_log.record_if_news(
+                decision,
+                mode=self.mode,
+                previous_mode=previous_mode,
+                reasons=tuple(str(r) for r in (*self._forced_pause_reasons, *decision.reasons)),
+                quotes=self.desired_quotes(),
+                params_version=self.params.version,
+                mid=self.market.mid,
+                position=self.inventory.position,
+                commands=commands,
+                now_ms=now_ms,
+            )
+            if record is not None:
+                commands.append(RecordDecision(record))
         return commands
 
     def _cancel_all(self, now_ms: int) -> list[EngineCommand]:
@@ -363,74 +389,6 @@ class QuoteEngine:
         self._budget.spend(now_ms)
         self._guard.on_sent(now_ms)
         return [CancelAll(self.config.symbol)]
-
-    def _issue(self, plan: OrderPlan, now_ms: int, commands: list[EngineCommand]) -> None:
-        symbol = self.config.symbol
-        orders = self.orders
-        for intent in plan.intents:
-            if isinstance(intent, CancelIntent):
-                client_order_id = intent.order.client_order_id
-                commands.append(CancelOrder(symbol, client_order_id))
-                orders.on_cancel_sent(client_order_id, now_ms)
-                continue
-            quote = intent.quote
-            request = OrderRequest(self._next_client_order_id(), symbol, quote.side, quote.price, quote.size)
-            if isinstance(intent, PlaceIntent):
-                commands.append(PlaceOrder(request))
-            else:
-                commands.append(ReplaceOrder(intent.order.client_order_id, request))
-                orders.on_cancel_sent(intent.order.client_order_id, now_ms)
-            orders.on_place_sent(request, quote.price_ticks, quote.size_steps, now_ms)
-        self._budget.spend(now_ms, len(plan.intents))
-
-    def _next_client_order_id(self) -> str:
-        seq = self._next_seq
-        self._next_seq = seq + 1
-        return f"{self.config.client_order_id_prefix}-{seq}"
-
-    def _maybe_record(
-        self, decision: Decision, previous_mode: Mode, commands: list[EngineCommand], now_ms: int
-    ) -> None:
-        """Log a decision when it differs from the last one logged, sent something, or a heartbeat is due."""
-        bid, ask = self.desired_quotes()
-        reasons = (*self._forced_pause_reasons, *decision.reasons)
-        key = (self.mode, reasons, bid, ask)
-        last_ms = self._last_record_ms
-        is_heartbeat = last_ms is None or now_ms - last_ms >= self.config.decision_heartbeat_ms
-        if key == self._last_record_key and not commands and not is_heartbeat:
-            return
-        self._last_record_key = key
-        self._last_record_ms = now_ms
-        commands.append(RecordDecision(self._decision_record(decision, previous_mode, reasons, commands, now_ms)))
-
-    def _decision_record(
-        self,
-        decision: Decision,
-        previous_mode: Mode,
-        reasons: tuple[str, ...],
-        commands: list[EngineCommand],
-        now_ms: int,
-    ) -> DecisionRecord:
-        bid, ask = self.desired_quotes()
-        features = decision.features
-        mode = self.mode
-        return DecisionRecord(
-            exchange=self.config.exchange,
-            symbol=self.config.symbol,
-            ts_ms=now_ms,
-            mode=mode.value,
-            prev_mode=previous_mode.value if previous_mode is not mode else None,
-            reasons=tuple(str(reason) for reason in reasons),
-            params_version=self.params.version,
-            mid=features.mid if features is not None else self.market.mid,
-            bid_px=bid.price if bid is not None else None,
-            bid_sz=bid.size if bid is not None else None,
-            ask_px=ask.price if ask is not None else None,
-            ask_sz=ask.size if ask is not None else None,
-            position=self.inventory.position,
-            features=features,
-            commands=tuple(c for c in commands if isinstance(c, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll)),
-        )
 
 
 def _float_or_none(value: Decimal | None) -> float | None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.postgres.tables import ex_decision, ex_fill, ex_order, ex_position, md_bbo, md_gap, md_price, md_trade
@@ -20,11 +20,10 @@ class TestPostgresTradingJournal(TradingJournalContract):
 
     @pytest.fixture
     def stored_counts(self, db_engine: AsyncEngine) -> StoredCounts:
-        async def count(table: object, symbol: str) -> int:
+        async def count(table: Table, symbol: str) -> int:
+            query = select(func.count()).select_from(table).where(table.c.symbol == symbol)
             async with db_engine.connect() as conn:
-                return int(
-                    await conn.scalar(select(func.count()).select_from(table).where(table.c.symbol == symbol)) or 0
-                )  # type: ignore[attr-defined]
+                return int(await conn.scalar(query) or 0)
 
         async def counts(symbol: str) -> dict[str, int]:
             return {

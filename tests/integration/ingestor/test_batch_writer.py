@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -33,7 +34,7 @@ TABLES = ("md_bbo", "md_trade", "md_price", "md_gap", "latest_top", "latest_pric
 
 
 def a_batch(source: RecordingSource = SOURCE) -> IngestBatch:
-    return BatchBuilder(source).build(EVENTS)  # type: ignore[arg-type]
+    return BatchBuilder(source).build(EVENTS)
 
 
 def table_contents(url: str) -> dict[str, list[tuple[object, ...]]]:
@@ -150,3 +151,17 @@ async def test_a_batch_postgres_refuses_is_set_aside_and_the_next_one_is_stored(
     await sink.aclose()
     assert len(list((tmp_path / "rejected").glob("*.spool"))) == 1
     assert row_counts(clean_database_url)["md_bbo"] == 1
+
+
+async def test_postgres_reads_the_binary_numerics_as_the_exact_decimals_sent(clean_database_url: str) -> None:
+    """Our numeric encoding against the server's own reading of it, scale included."""
+    values = ["60000.5", "0.00001", "12345678.87654321", "1E+3", "1.50", "-0.25", "0", "99999999.9999", "0.10000"]
+    writer = PostgresBatchWriter(clean_database_url)
+    try:
+        await writer.write(BatchBuilder(SOURCE).build([a_price(n, value) for n, value in enumerate(values, start=1)]))
+    finally:
+        await writer.close()
+    with psycopg.connect(clean_database_url) as conn:
+        stored = [text for (text,) in conn.execute("SELECT price::text FROM md_price ORDER BY row_no")]
+    assert [Decimal(text) for text in stored] == [Decimal(value) for value in values]
+    assert [text.partition(".")[2] for text in stored] == [f"{Decimal(v):f}".partition(".")[2] for v in values]

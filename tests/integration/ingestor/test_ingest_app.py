@@ -67,7 +67,7 @@ async def test_sigterm_flushes_every_received_message_before_exit(
                 sys.executable, "-m", "mm.apps.cli", "ingest", env=env, cwd=tmp_path, stdout=log, stderr=log
             )
             try:
-                await server.streams.wait_for_subscribers(4, timeout_s=30)
+                await server.streams.wait_for_subscribers(4, timeout_s=20)
                 await server.replay(DATA, limit=500)
                 await wait_for(lambda: frames_received(unused_tcp_port) == len(tap.frames))
                 assert sum(stored_rows(clean_database_url).values()) == 0

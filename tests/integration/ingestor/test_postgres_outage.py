@@ -47,7 +47,7 @@ async def test_stopping_postgres_during_ingestion_loses_and_duplicates_nothing(
     settings = WriterSettings(batch_max_delay_s=0.02, retry_interval_s=0.1, connect_timeout_s=1, write_timeout_s=5)
     async with FakeExtendedServer.start() as server, FrameTap(server.stream_url) as tap:
         async with RecordingRun(tap.url, url, tmp_path / "spool", settings=settings) as run:
-            await server.streams.wait_for_subscribers(4)
+            await server.streams.wait_for_subscribers(4, timeout_s=20)
             replay = server.start_replay(DATA, speed=5, limit=EVENTS)
             await asyncio.sleep(0.5)
             await asyncio.to_thread(private_postgres.stop, "immediate")
@@ -60,6 +60,7 @@ async def test_stopping_postgres_during_ingestion_loses_and_duplicates_nothing(
 
     assert (spooled_while_down or 0) > 0
     assert (run.metrics.value("ingest_batches_total", outcome="replayed") or 0) > 0
+    assert run.metrics.value("ingest_batches_total", outcome="rejected") is None
     assert run.sink.spool.is_empty
     expected = expected_rows(frames)
     assert stored_rows(url) == expected

@@ -35,7 +35,7 @@ async def record_replay(url: str, folder: Path, config: RecorderConfig | None = 
     """Replay the slice through a frame tap into a recording run; return what the server sent."""
     async with FakeExtendedServer.start() as server, FrameTap(server.stream_url) as tap:
         async with RecordingRun(tap.url, url, folder, config=config) as run:
-            await server.streams.wait_for_subscribers(4)
+            await server.streams.wait_for_subscribers(4, timeout_s=20)
             await server.replay(DATA, limit=EVENTS)
             await server.market.push_trade("60000", "0.5", "SELL", trade_type="LIQUIDATION")
             await run.wait_for_frames_settled(tap)
@@ -85,11 +85,11 @@ async def test_a_dropped_connection_loses_nothing_that_was_sent_and_its_gap_is_r
 ) -> None:
     async with FakeExtendedServer.start() as server, FrameTap(server.stream_url) as tap:
         async with RecordingRun(tap.url, clean_database_url, tmp_path) as run:
-            await server.streams.wait_for_subscribers(4)
+            await server.streams.wait_for_subscribers(4, timeout_s=20)
             await server.replay(DATA, limit=EVENTS // 2)
             await run.wait_for_frames_settled(tap)
             server.faults.drop_streams(StreamKind.TRADES)
-            await server.streams.wait_for_connections_opened(5)
+            await server.streams.wait_for_connections_opened(5, timeout_s=20)
             await server.replay(DATA, limit=EVENTS // 2)
             await run.wait_for_frames_settled(tap)
         frames = list(tap.frames)

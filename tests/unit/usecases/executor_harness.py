@@ -22,6 +22,7 @@ from mm.domain.market_events import BestBidOffer, FeedGap, FeedIssueKind
 from mm.domain.orders import OpenOrder
 from mm.domain.params import StrategyParams
 from mm.ports.strategy_state_store import StrategyStateStore
+from mm.usecases.apply_proposal import ProposalApplier
 from mm.usecases.engine_config import EngineConfig
 from mm.usecases.executor_metrics import ExecutorMetrics
 from mm.usecases.journal_writer import JournalWriter
@@ -67,6 +68,7 @@ class RunningExecutor:
         params: StrategyParams = HARNESS_PARAMS,
         store: StrategyStateStore | None = None,
         dead_man_switch_s: int = 30,
+        proposals: ProposalApplier | None = None,
     ) -> None:
         self.venue = venue
         self.clock = venue.clock
@@ -82,6 +84,7 @@ class RunningExecutor:
             dead_man_switch_s=dead_man_switch_s,
             dead_man_refresh_s=dead_man_switch_s / 3,
             shutdown_timeout_s=2.0,
+            proposal_check_interval_s=1.0,
         )
         self.executor = LiveExecutor(
             config=config,
@@ -94,6 +97,7 @@ class RunningExecutor:
             clock=venue.clock,
             metrics=executor_metrics,
             stopwatch_ns=time.perf_counter_ns,
+            proposals=proposals,
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task[int] | None = None

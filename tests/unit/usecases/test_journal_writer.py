@@ -18,7 +18,7 @@ from mm.usecases.journal_writer import JournalWriter
 
 
 def a_writer(journal: InMemoryTradingJournal, **options: int) -> JournalWriter:
-    return JournalWriter(journal, SimulatedClock(0), ExecutorMetrics(PrometheusMetrics()), **options)  # type: ignore[arg-type]
+    return JournalWriter(journal, SimulatedClock(0), ExecutorMetrics(PrometheusMetrics()), **options)
 
 
 def a_book(seq: int) -> BestBidOffer:

@@ -69,7 +69,7 @@ async def test_a_state_store_conflict_fails_the_run_and_cancels_everything() -> 
             return None
 
     await running.stopped()
-    second = RunningExecutor(venue, store=ConflictingStore())  # type: ignore[arg-type]
+    second = RunningExecutor(venue, store=ConflictingStore())
     await second.start()
     await second.move(6_000, with_book=False)  # its first save, after 5 s, meets the conflict
     assert await second.finished() == 1
@@ -86,7 +86,8 @@ async def test_a_post_only_rejection_neither_crashes_nor_stalls_quoting() -> Non
     await running.move(2_000)
     assert running.metrics.value("executor_rejects_total", symbol="BTC-USD", reason="post_only_would_cross")
     assert by_side(venue.open_orders()) == {"buy": 1, "sell": 1}
-    assert running.task is not None and not running.task.done()
+    assert running.task is not None
+    assert not running.task.done()
     await running.stopped()
 
 
@@ -106,7 +107,9 @@ async def test_a_restart_keeps_one_order_per_side_and_none_orphaned() -> None:
     second = await quoting(venue)
     resting = venue.open_orders()
     assert by_side(resting) == {"buy": 1, "sell": 1}
-    assert {o.client_order_id for o in resting} <= {o.client_order_id for o in second.executor.engines["BTC-USD"].orders}
+    assert {o.client_order_id for o in resting} <= {
+        o.client_order_id for o in second.executor.engines["BTC-USD"].orders
+    }
     await second.stopped()
 
 

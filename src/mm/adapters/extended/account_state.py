@@ -3,7 +3,8 @@
 The private stream can drop messages while it reconnects; the periodic REST re-sync compares the
 venue's open orders and position with this view and yields the difference as ordinary events.
 Exchange timestamps decide which side is newer, so a re-sync never rolls back what the stream
-already reported after the snapshot was taken.
+already reported after the snapshot was taken. Fills the stream missed come back from a REST read
+of our trades; `fills` makes sure each one is emitted once, whichever way it arrives first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mm.adapters.extended.seen_fills import SeenFills
 from mm.domain.orders import (
     AccountEvent,
     FillEvent,
@@ -39,26 +41,54 @@ class Reconciliation:
 
 
 class KnownAccount:
-    """Open orders (by client order id) and positions (by symbol) as last reported."""
+    """Open orders (by client order id), positions (by symbol) and emitted fills, as last reported."""
 
-    def __init__(self) -> None:
+    def __init__(self, fills: SeenFills | None = None) -> None:
         self.open_orders: dict[str, OpenOrder] = {}
         self.positions: dict[str, Position] = {}
+        self.fills = fills if fills is not None else SeenFills()
         self._closed_ts_ms: dict[str, int] = {}
         self._client_ids: dict[str, str] = {}
 
-    def apply(self, event: AccountEvent) -> AccountEvent:
-        """Take in a stream event; a fill without client order id gets it from its order."""
+    def apply(self, event: AccountEvent) -> AccountEvent | None:
+        """Take in an event about to be emitted; None for a fill emitted before.
+
+        A fill without client order id gets it from its order, when that order is known.
+        """
         if isinstance(event, OrderUpdate):
             self._apply_order(event.order)
         elif isinstance(event, PositionUpdate):
             self.positions[event.position.symbol] = event.position
-        elif isinstance(event, FillEvent) and not event.fill.client_order_id:
-            client_order_id = self._client_ids.get(event.fill.exchange_order_id)
-            if client_order_id:
-                fill = dataclasses.replace(event.fill, client_order_id=client_order_id)
-                return dataclasses.replace(event, fill=fill)
+        elif isinstance(event, FillEvent):
+            return self._apply_fill(event)
         return event
+
+    def _apply_fill(self, event: FillEvent) -> FillEvent | None:
+        fill = event.fill
+        if not self.fills.admit(fill.fill_id, fill.ts_ms):
+            return None
+        if fill.client_order_id:
+            self._client_ids[fill.exchange_order_id] = fill.client_order_id
+            _trim_oldest(self._client_ids)
+            return event
+        client_order_id = self._client_ids.get(fill.exchange_order_id)
+        if not client_order_id:
+            return event
+        return dataclasses.replace(event, fill=dataclasses.replace(fill, client_order_id=client_order_id))
+
+    def missed_fills(self, scanned: Iterable[FillEvent]) -> list[FillEvent]:
+        """Take in the fills of a REST scan; return those never emitted and not settled, oldest first."""
+        fresh = {
+            event.fill.fill_id: event
+            for event in scanned
+            if event.fill.fill_id not in self.fills and not self.fills.is_settled(event.fill.ts_ms)
+        }
+        missed = []
+        for event in sorted(fresh.values(), key=_time_order):
+            applied = self._apply_fill(event)
+            if applied is not None:
+                missed.append(applied)
+        return missed
 
     def _apply_order(self, order: OpenOrder) -> None:
         self._client_ids[order.exchange_order_id] = order.client_order_id
@@ -108,6 +138,12 @@ class KnownAccount:
         if known is None:
             return closed_ts_ms is None or order.updated_ts_ms > closed_ts_ms
         return known != order and order.updated_ts_ms >= known.updated_ts_ms
+
+
+def _time_order(event: FillEvent) -> tuple[int, int, str]:
+    """Venue time, then the venue's numeric fill id (ids grow with time) for fills of one millisecond."""
+    fill_id = event.fill.fill_id
+    return event.fill.ts_ms, int(fill_id) if fill_id.isdigit() else 0, fill_id
 
 
 def _position_differs(known: Position | None, snapshot: Position) -> bool:

@@ -3,6 +3,8 @@
 The stream reports order updates, fills, positions and balances. Every `resync_interval_s`, and
 at once after each reconnect, open orders and the position are read over REST; what the stream
 missed comes out as ordinary events, followed by `AccountResynced` with the venue's full view.
+Then our trades since the last settled fill are read (usually one request for all markets), and
+fills the stream missed follow as `FillEvent`s, oldest first, each fill id emitted once.
 """
 
 from __future__ import annotations
@@ -61,10 +63,14 @@ class _AccountFrames:
         self._resync_due = resync_due
 
     def on_frame(self, frame: StreamFrame, received_ts_ms: int, is_first: bool) -> None:
+        if is_first:
+            self._known.fills.start_at(frame.ts_ms)
         for event in account_events_from_frame(frame, received_ts_ms):
             symbol = _symbol_of(event)
             if symbol is None or symbol in self._symbols:
-                self._pump.emit(self._known.apply(event))
+                applied = self._known.apply(event)
+                if applied is not None:
+                    self._pump.emit(applied)
 
     def on_interrupted(self, issue: StreamIssue) -> None:
         detail = f"{issue.kind.value}: {issue.detail}" if issue.detail else issue.kind.value
@@ -133,6 +139,12 @@ class ExtendedAccountStream:
                     # The next interval tries again; until then the stream's view stands.
                     self._session.metrics.account_resyncs.inc(outcome="failed")
                     _log.warning("extended_account_resync_failed", symbol=symbol, error=str(error))
+            try:
+                await self._replay_missed_fills()
+            except RetryableError as error:
+                # Nothing of the failed read was emitted and the floor stayed: the next re-sync reads it all again.
+                self._session.metrics.fill_replays.inc(outcome="failed")
+                _log.warning("extended_fill_replay_failed", error=str(error))
 
     async def _resync(self, symbol: str) -> None:
         orders = await self._reads.open_orders(symbol)
@@ -147,10 +159,49 @@ class ExtendedAccountStream:
             elif self._known.is_news(final):
                 corrections.append(OrderUpdate(final, self._clock.now_ms()))
         for event in corrections:
-            self._session.metrics.account_corrections.inc(kind=type(event).__name__)
-            self._pump.emit(self._known.apply(event))
+            applied = self._known.apply(event)
+            if applied is not None:
+                self._session.metrics.account_corrections.inc(kind=type(event).__name__)
+                self._pump.emit(applied)
         self._session.metrics.account_resyncs.inc(outcome="ok")
         self._pump.emit(AccountResynced(symbol, tuple(orders), position, received_ts_ms))
+
+    async def _replay_missed_fills(self) -> None:
+        """Emit the fills the stream missed, read from REST back to the floor of `SeenFills`.
+
+        They come after the `AccountResynced` that already counts them in the position: the
+        engine adds a fill to its inventory only when it is newer than the position it holds.
+        """
+        floor_ts_ms = self._known.fills.floor_ts_ms
+        if floor_ts_ms is None:
+            return  # the stream has not been live yet: every fill so far is history
+        settings = self._settings
+        scan = await self._reads.fills_since(
+            sorted(self._symbols),
+            floor_ts_ms,
+            page_size=settings.fill_page_size,
+            max_pages=settings.fill_max_pages,
+        )
+        missed = self._known.missed_fills(scan.events)
+        for event in missed:
+            self._session.metrics.account_corrections.inc(kind="FillEvent")
+            self._pump.emit(event)
+        if scan.events:
+            newest_ts_ms = max(event.fill.ts_ms for event in scan.events)
+            self._known.fills.settle_before(newest_ts_ms - round(settings.fill_lookback_s * 1000))
+        if missed:
+            _log.info("extended_missed_fills_replayed", count=len(missed), since_ts_ms=floor_ts_ms)
+        if scan.is_complete:
+            self._session.metrics.fill_replays.inc(outcome="ok")
+            return
+        # Reading further would starve order traffic of budget; the position re-sync stands.
+        self._session.metrics.fill_replays.inc(outcome="truncated")
+        _log.error(
+            "extended_fill_replay_truncated",
+            pages=settings.fill_max_pages,
+            since_ts_ms=floor_ts_ms,
+            oldest_read_ts_ms=min((e.fill.ts_ms for e in scan.events), default=None),
+        )
 
     async def _final_state(self, order: OpenOrder) -> OpenOrder | None:
         """Where an order we think open, but the snapshot lacks, ended up; None when the venue forgot it."""

@@ -234,6 +234,15 @@ def fill_from_wire(trade: AccountTradeModel, client_order_id: str = "") -> Fill:
     )
 
 
+def fill_event_from_trade(trade: AccountTradeModel, received_ts_ms: int) -> FillEvent:
+    """A fill read back over REST (`/user/trades`), whose client order id the SDK's model drops.
+
+    `raw` is the trade as the SDK parsed it, in the venue's field names, so the journal shows
+    where the fill came from.
+    """
+    return FillEvent(fill_from_wire(trade), received_ts_ms, trade.model_dump_json(by_alias=True))
+
+
 def position_from_wire(position: PositionModel) -> Position:
     """Signed size (SHORT negative); a CLOSED position is flat."""
     if str(position.status) == "CLOSED" or position.size == 0:

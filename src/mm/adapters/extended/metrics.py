@@ -50,6 +50,11 @@ class ExtendedMetrics:
         self.account_resyncs = metrics.counter(
             "extended_account_resyncs_total", "REST re-syncs of open orders and position", ("outcome",)
         )
+        self.fill_replays = metrics.counter(
+            "extended_fill_replays_total",
+            "REST reads of our trades after a re-sync: ok, failed, or truncated by the page limit",
+            ("outcome",),
+        )
         self.account_corrections = metrics.counter(
             "extended_account_resync_corrections_total",
             "Events a re-sync emitted because the stream had missed them",

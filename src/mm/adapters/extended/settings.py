@@ -94,7 +94,14 @@ class RestSettings(_Frozen):
 
 
 class AccountStreamSettings(_Frozen):
-    """The private stream and its REST re-sync."""
+    """The private stream and its REST re-sync (open orders, position, and the fills the stream missed)."""
 
     resync_interval_s: float = Field(default=5.0, gt=0, description="REST re-sync of open orders and position")
+    fill_page_size: int = Field(default=100, gt=0, description="trades per `/user/trades` page of a re-sync")
+    fill_max_pages: int = Field(
+        default=10, gt=0, description="pages per re-sync; missed fills beyond them are given up and logged"
+    )
+    fill_lookback_s: float = Field(
+        default=10.0, ge=0, description="each trades read reaches this far behind the newest fill, for late ones"
+    )
     stream: StreamSettings = StreamSettings()

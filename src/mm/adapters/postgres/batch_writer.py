@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import psycopg
+from psycopg.types.string import BytesBinaryDumper
 
 from mm.adapters.postgres.copy_text import with_source_id
 from mm.adapters.postgres.ingest_batch import IngestBatch, RecordingSource
@@ -119,12 +120,16 @@ class PostgresBatchWriter:
 
     async def _connection(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
         if self._conn is None or self._conn.closed:
-            self._conn = await psycopg.AsyncConnection.connect(
+            conn = await psycopg.AsyncConnection.connect(
                 self._url,
                 autocommit=True,
                 connect_timeout=max(1, round(self._connect_timeout_s)),
                 application_name="mm-ingest",
             )
+            # COPY picks dumpers by type for `set_types`; for bytea that is the DB-API `Binary`
+            # dumper, written in Python. The plain bytes dumper (C) is measured ~4x cheaper.
+            conn.adapters.register_dumper(None, BytesBinaryDumper)
+            self._conn = conn
         return self._conn
 
     async def _source_id(self, conn: psycopg.AsyncConnection[tuple[object, ...]], source: RecordingSource) -> int:

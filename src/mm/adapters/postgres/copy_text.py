@@ -7,10 +7,12 @@ which assigns it, may be down); `with_source_id` puts it in front of every line 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from mm.adapters.postgres.market_data_rows import POSTGRES_EPOCH_MS, TABLE_COLUMNS, ColumnKind, Row, raw_of
+from mm.adapters.postgres.numeric_binary import decode_numeric
 
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -32,18 +34,18 @@ def ts_text(ts_us_value: int) -> str:
     return f"{stamp}.{millis:03d}+00"
 
 
+_TEXT_FORMS: dict[ColumnKind, Callable[[Any], str]] = {
+    ColumnKind.TEXT: escape,
+    ColumnKind.TS: ts_text,
+    ColumnKind.INT: str,
+    ColumnKind.NUMERIC: lambda value: str(decode_numeric(value)),
+    ColumnKind.BOOL: lambda value: "t" if value else "f",
+    ColumnKind.JSON: lambda value: escape(raw_of(value) or ""),
+}
+
+
 def _field(value: object, kind: ColumnKind) -> str:
-    if value is None:
-        return NULL
-    if kind is ColumnKind.TS:
-        return ts_text(value)  # type: ignore[arg-type]
-    if kind is ColumnKind.JSON:
-        return escape(raw_of(value))  # type: ignore[arg-type]
-    if kind is ColumnKind.BOOL:
-        return "t" if value else "f"
-    if kind is ColumnKind.TEXT:
-        return escape(value)  # type: ignore[arg-type]
-    return str(value)
+    return NULL if value is None else _TEXT_FORMS[kind](value)
 
 
 def text_lines(table: str, rows: Iterable[Row]) -> bytes:

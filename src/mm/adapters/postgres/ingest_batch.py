@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mm.adapters.postgres.market_data_rows import MS_PER_DAY, Row, bbo_row, price_row, trade_row
+from mm.adapters.postgres.numeric_binary import NumericEncoder
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered, PriceKind, PriceUpdate, PublicTrade
 from mm.domain.recorded_rows import MarketDataRow, raw_to_store
 
@@ -100,16 +101,17 @@ class BatchBuilder:
         self._row_no = 0
         self._batch_no = 0
         self._previous: MarketDataRow | None = None
+        self._numeric = NumericEncoder()
 
     def build(self, items: Sequence[QueueItem]) -> IngestBatch:
         acc = _Accumulator()
         # The hot loop of the ingestor: dispatch on the exact type, state in locals.
-        encoders: dict[type, tuple[list[Row], Callable[[Any, int, str | None], Row]]] = {
+        encoders: dict[type, tuple[list[Row], Callable[[Any, int, str | None, NumericEncoder], Row]]] = {
             BestBidOffer: (acc.bbo, bbo_row),
             PriceUpdate: (acc.prices, price_row),
             PublicTrade: (acc.trades, trade_row),
         }
-        previous, row_no, last_day = self._previous, self._row_no, -1
+        previous, row_no, last_day, numeric = self._previous, self._row_no, -1, self._numeric
         for item in items:
             target = encoders.get(type(item))
             if target is None:
@@ -118,7 +120,7 @@ class BatchBuilder:
             row: MarketDataRow = item  # type: ignore[assignment]
             row_no += 1
             rows, encode = target
-            rows.append(encode(row, row_no, raw_to_store(previous, row)))
+            rows.append(encode(row, row_no, raw_to_store(previous, row), numeric))
             previous = row
             day = row.exchange_ts_ms // MS_PER_DAY
             if day != last_day:

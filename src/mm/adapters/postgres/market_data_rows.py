@@ -4,8 +4,9 @@ Binary COPY was measured faster than text COPY on these tables (about 1.3-1.5x, 
 parsing of numerics and timestamps on the server; `benchmarks/bench_ingest_writer.py`). Two
 columns use the binary wire form directly to skip Python objects on the hot path: timestamps go
 as int8 microseconds since 2000-01-01 (what `timestamptz` is on the wire) and raw JSON goes as
-bytea holding jsonb's version byte 1 followed by the text. `source_id` is not in the tuples: the
-writer puts it in front once it knows it.
+bytea holding jsonb's version byte 1 followed by the text. Numerics go pre-encoded too
+(`numeric_binary`), from a cache. `source_id` is not in the tuples: the writer puts it in front
+once it knows it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
+from mm.adapters.postgres.numeric_binary import NumericEncoder
 from mm.domain.market_events import BestBidOffer, PriceUpdate, PublicTrade
 
 POSTGRES_EPOCH_MS = 946_684_800_000  # 2000-01-01T00:00:00Z, where Postgres timestamps count from
@@ -35,7 +37,7 @@ BINARY_TYPES = {
     ColumnKind.TEXT: "text",
     ColumnKind.TS: "int8",
     ColumnKind.INT: "int8",
-    ColumnKind.NUMERIC: "numeric",
+    ColumnKind.NUMERIC: "bytea",  # already in numeric's binary form (numeric_binary.py)
     ColumnKind.BOOL: "bool",
     ColumnKind.JSON: "bytea",
 }
@@ -118,23 +120,23 @@ def raw_of(jsonb: bytes | None) -> str | None:
     return None if jsonb is None else jsonb[1:].decode()
 
 
-def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None) -> Row:
+def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericEncoder) -> Row:
     return (
         bbo.exchange,
         bbo.symbol,
         (bbo.exchange_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         (bbo.received_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         bbo.seq,
-        bbo.bid_px,
-        bbo.bid_sz,
-        bbo.ask_px,
-        bbo.ask_sz,
+        numeric(bbo.bid_px),
+        numeric(bbo.bid_sz),
+        numeric(bbo.ask_px),
+        numeric(bbo.ask_sz),
         row_no,
         jsonb_binary(raw),
     )
 
 
-def trade_row(trade: PublicTrade, row_no: int, raw: str | None) -> Row:
+def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: NumericEncoder) -> Row:
     return (
         trade.exchange,
         trade.symbol,
@@ -142,8 +144,8 @@ def trade_row(trade: PublicTrade, row_no: int, raw: str | None) -> Row:
         (trade.received_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         trade.seq,
         trade.trade_id,
-        trade.price,
-        trade.size,
+        numeric(trade.price),
+        numeric(trade.size),
         trade.taker_side.value,
         trade.kind.value,
         trade.is_replay,
@@ -152,7 +154,7 @@ def trade_row(trade: PublicTrade, row_no: int, raw: str | None) -> Row:
     )
 
 
-def price_row(price: PriceUpdate, row_no: int, raw: str | None) -> Row:
+def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: NumericEncoder) -> Row:
     return (
         price.exchange,
         price.symbol,
@@ -160,7 +162,7 @@ def price_row(price: PriceUpdate, row_no: int, raw: str | None) -> Row:
         (price.received_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         price.seq,
         price.kind.value,
-        price.price,
+        numeric(price.price),
         row_no,
         jsonb_binary(raw),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -37,7 +38,7 @@ class WriterSettings:
     """Queue bound, batch shape and how the writer treats an unreachable database."""
 
     queue_max_items: int = 100_000
-    batch_max_rows: int = 5_000
+    batch_max_rows: int = 20_000
     batch_max_delay_s: float = 0.2
     retry_interval_s: float = 1.0
     replay_batches_per_turn: int = 8
@@ -68,6 +69,7 @@ class PostgresMarketDataSink:
         self._settings = settings or WriterSettings()
         self._queue: asyncio.Queue[QueueItem | Control] = asyncio.Queue(self._settings.queue_max_items)
         self._built: asyncio.Queue[IngestBatch | Control] = asyncio.Queue(_BUILT_AHEAD)
+        self._has_room = asyncio.Event()
         self._builder = BatchBuilder(source)
         self._writer = PostgresBatchWriter(
             database_url,
@@ -148,13 +150,15 @@ class PostgresMarketDataSink:
         await self._enqueue(item)
 
     async def _enqueue(self, item: QueueItem | Control) -> None:
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
+        while self._queue.full():
+            # Wait for the batching task to take a whole batch, not for one free slot: one wake-up
+            # per batch instead of one per message while the writer is behind.
             self._metrics.backpressure_waits.inc()
-            await self._wait_for_writer(asyncio.ensure_future(self._queue.put(item)))
+            self._has_room.clear()
+            await self._wait_for_writer(asyncio.ensure_future(self._has_room.wait()))
+        self._queue.put_nowait(item)
 
-    async def _wait_for_writer(self, waiting: asyncio.Future[None]) -> None:
+    async def _wait_for_writer(self, waiting: asyncio.Future[Any]) -> None:
         """Await `waiting` unless the writer dies first (then its error surfaces here)."""
         assert self._task is not None
         await asyncio.wait({waiting, self._task}, return_when=asyncio.FIRST_COMPLETED)
@@ -183,6 +187,7 @@ class PostgresMarketDataSink:
                 idle_timeout_s=None,
             )
             self._metrics.queue_depth.set(self._queue.qsize())
+            self._has_room.set()
             if items:
                 await self._built.put(self._builder.build(items))
             if control is not None:

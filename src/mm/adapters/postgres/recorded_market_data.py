@@ -73,9 +73,9 @@ def _timestamp(ts_ms: int) -> datetime:
 
 
 async def _copy_out(pg: AsyncConnection, table: str, columns: sql.SQL, where: sql.Composed) -> str:
-    statement = sql.SQL("COPY (SELECT {ts}, {columns} FROM {table} WHERE {where} {order}) TO STDOUT WITH (FORMAT csv, HEADER)").format(
-        ts=_TS_MS, columns=columns, table=sql.Identifier(table), where=where, order=_ORDER
-    )
+    statement = sql.SQL(
+        "COPY (SELECT {ts}, {columns} FROM {table} WHERE {where} {order}) TO STDOUT WITH (FORMAT csv, HEADER)"
+    ).format(ts=_TS_MS, columns=columns, table=sql.Identifier(table), where=where, order=_ORDER)
     buffer = io.BytesIO()
     async with pg.cursor() as cursor, cursor.copy(statement) as copy:
         async for chunk in copy:

@@ -44,7 +44,8 @@ async def _main(settings: ExecutorSettings) -> int:
             for symbol in settings.symbols
         }
         executor = await _resolved(container.executor(params=params))
-        return await executor.run(_stop_on_signals())
+        exit_code: int = await executor.run(_stop_on_signals())
+        return exit_code
     finally:
         await _maybe_await(container.shutdown_resources())
 

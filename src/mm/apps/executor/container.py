@@ -21,7 +21,9 @@ from mm.adapters.extended import (
     ExtendedRestSession,
     ExtendedTradingGateway,
 )
+from mm.adapters.files.reasoning_sink import FileReasoningSink
 from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
 from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
 from mm.adapters.postgres.trading_journal import PostgresTradingJournal
@@ -30,6 +32,7 @@ from mm.apps._shared import SharedContainer
 from mm.apps.executor.paper import PaperMarketDataFeed, fetch_instrument, paper_exchange
 from mm.apps.executor.settings import ExecutorSettings
 from mm.ports.clock import Clock
+from mm.usecases.apply_proposal import ProposalApplier
 from mm.usecases.engine_config import EngineConfig
 from mm.usecases.executor_metrics import ExecutorMetrics
 from mm.usecases.journal_writer import JournalWriter
@@ -75,7 +78,18 @@ def executor_config_of(settings: ExecutorSettings, run_id: str) -> ExecutorConfi
         markets=markets,
         dead_man_switch_s=settings.dead_man_switch_s,
         dead_man_refresh_s=settings.dead_man_switch_s / 3,
+        proposal_check_interval_s=settings.proposal_check_interval_s or 60.0,
     )
+
+
+def proposal_applier(
+    settings: ExecutorSettings, proposals: PostgresParamProposalStore, rollouts: PostgresParamRolloutStore, clock: Clock
+) -> ProposalApplier | None:
+    """Applies the reflector's proposals (after the rollout gate), unless switched off or paper trading."""
+    if settings.proposal_check_interval_s == 0 or settings.paper_trading:
+        return None
+    reasoning = FileReasoningSink(settings.resolved_log_dir)
+    return ProposalApplier(proposals=proposals, rollouts=rollouts, reasoning=reasoning, clock=clock)
 
 
 async def init_rest_session(
@@ -149,6 +163,7 @@ class Container(containers.DeclarativeContainer):
     exchange = providers.Callable(exchange_name, settings)
     state_store = providers.Singleton(PostgresStrategyStateStore, engine=shared.engine)
     params_store = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
+    proposal_store = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
     trading_journal = providers.Singleton(
         PostgresTradingJournal,
         engine=shared.engine,
@@ -160,6 +175,9 @@ class Container(containers.DeclarativeContainer):
     executor_metrics = providers.Singleton(ExecutorMetrics, shared.metrics)
     journal = providers.Singleton(JournalWriter, journal=trading_journal, clock=shared.clock, metrics=executor_metrics)
     executor_config = providers.Singleton(executor_config_of, settings, run_id)
+    proposals = providers.Singleton(
+        proposal_applier, settings, proposals=proposal_store, rollouts=params_store, clock=shared.clock
+    )
     executor = providers.Factory(
         LiveExecutor,
         config=executor_config,
@@ -171,4 +189,5 @@ class Container(containers.DeclarativeContainer):
         clock=shared.clock,
         metrics=executor_metrics,
         stopwatch_ns=providers.Object(time.perf_counter_ns),
+        proposals=proposals,
     )

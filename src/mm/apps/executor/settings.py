@@ -60,6 +60,12 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
     max_order_requests_per_min: int = Field(
         500, alias="MAX_ORDER_REQUESTS_PER_MIN", ge=1, le=1_000, description="order requests per minute, per market"
     )
+    proposal_check_interval_s: float = Field(
+        60.0,
+        alias="PROPOSAL_CHECK_INTERVAL_S",
+        ge=0,
+        description="seconds between checks for a stored params proposal to apply (0: never apply proposals)",
+    )
     strategy_params: dict[str, Any] | None = Field(
         None,
         alias="STRATEGY_PARAMS",

@@ -41,12 +41,12 @@ from mm.domain.engine_commands import (
 from mm.domain.fill_summary import FillRecord
 from mm.domain.market_tape import MarketTape
 from mm.domain.order_outcomes import RequestFailure
-from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStatus, OrderUpdate, PositionUpdate, RejectReason
+from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStatus, OrderUpdate, RejectReason
 from mm.domain.side import Side
 from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
 from mm.ports.replay_venue import ReplayVenue
 from mm.domain.backtest_run import ModeChange
-from mm.usecases.backtest.replay_log import PositionChange, QuoteChange, ReplayLog
+from mm.usecases.backtest.replay_log import QuoteChange, ReplayLog
 from mm.usecases.quote_engine import QuoteEngine
 
 NEVER_MS = 1 << 62
@@ -140,7 +140,7 @@ class Replay:
         *,
         start_ms: int,
         timing: ReplayTiming | None = None,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.engine = engine
         self.venue = venue
@@ -148,6 +148,7 @@ class Replay:
         self.log = ReplayLog()
         self._start_ms = start_ms
         self._progress = progress
+        self._rows_total = 0
         self._deliveries: list[tuple[int, int, int, object, object]] = []
         self._sequence = 0
         self._timer_at = NEVER_MS
@@ -162,6 +163,7 @@ class Replay:
     def run(self, tape: MarketTape) -> ReplayLog:
         """Replay every row of `tape` (in time order), then let answers still in flight land."""
         columns = _Columns.of(tape)
+        self._rows_total = tape.row_count
         self._begin()
         if columns.price_ts or columns.liquidation_ts:
             self._run_mixed(columns)
@@ -196,12 +198,12 @@ class Replay:
                 venue_ms = trade_ts[trade_row]
             engine_ms = book_ts[engine_row] + latency if engine_row < book_count else NEVER_MS
             now = venue_ms if venue_ms < engine_ms else engine_ms
+            if now >= NEVER_MS:
+                break  # the data is over: no more time is simulated
             if self._timer_at < now:
                 now = self._timer_at
             if deliveries and deliveries[0][0] < now:
                 now = deliveries[0][0]
-            if now >= NEVER_MS:
-                break
             advance_to(now)
             self._collect_venue_events(now)
             if deliveries and deliveries[0][0] <= now:
@@ -248,9 +250,9 @@ class Replay:
         while True:
             venue_ms = venue_rows[venue_at][0] if venue_at < len(venue_rows) else NEVER_MS
             engine_ms = engine_rows[engine_at][0] + latency if engine_at < len(engine_rows) else NEVER_MS
+            if min(venue_ms, engine_ms) >= NEVER_MS:
+                break  # the data is over: no more time is simulated
             now = min(venue_ms, engine_ms, self._timer_at, self._deliveries[0][0] if self._deliveries else NEVER_MS)
-            if now >= NEVER_MS:
-                break
             venue.advance_to(now)
             self._collect_venue_events(now)
             self._deliver_until(now)
@@ -400,8 +402,6 @@ class Replay:
         if isinstance(event, FillEvent):
             engine = self.engine
             log.fills.append(FillRecord.of(self._exchange, event.fill, engine.mode, engine.params.version))
-        elif isinstance(event, PositionUpdate):
-            log.positions.append(PositionChange(event.position.ts_ms, event.position.size))
         elif (
             isinstance(event, OrderUpdate)
             and event.order.status is OrderStatus.REJECTED
@@ -443,7 +443,7 @@ class Replay:
     def _report_progress(self, rows_done: int) -> None:
         progress = self._progress
         if progress is not None:
-            progress(rows_done)
+            progress(rows_done, self._rows_total)
 
 
 _BOOK, _TRADE, _MARK, _INDEX, _LIQUIDATION = range(5)

@@ -36,14 +36,6 @@ class QuoteChange:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PositionChange:
-    """The venue's position (base units, long positive) after a fill at `ts_ms`."""
-
-    ts_ms: int
-    position: Decimal
-
-
 @dataclass(slots=True)
 class ReplayCounts:
     """How much happened: rows replayed, decisions made, requests sent and how the venue answered."""
@@ -64,7 +56,6 @@ class ReplayLog:
     """Everything one replay observed, in time order."""
 
     fills: list[FillRecord] = field(default_factory=list)
-    positions: list[PositionChange] = field(default_factory=list)
     modes: list[ModeChange] = field(default_factory=list)
     quotes: list[QuoteChange] = field(default_factory=list)
     decisions: list[DecisionRecord] = field(default_factory=list)

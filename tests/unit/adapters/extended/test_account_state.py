@@ -155,3 +155,111 @@ def test_forgetting_an_order_drops_it_from_the_open_orders() -> None:
     known.forget("a")
 
     assert known.open_orders == {}
+
+
+# --- fills: each emitted once, from the stream or from a REST scan ----------------------------------
+
+
+def fill(fill_id: str, ts_ms: int = 1_500, client_order_id: str = "", exchange_order_id: str = "xa") -> FillEvent:
+    return FillEvent(
+        Fill(
+            fill_id,
+            exchange_order_id,
+            client_order_id,
+            SYMBOL,
+            Side.BUY,
+            Decimal("84000"),
+            Decimal("0.001"),
+            Decimal(0),
+            False,
+            ts_ms,
+        ),
+        received_ts_ms=2_000,
+    )
+
+
+def live_since(floor_ts_ms: int, *orders: OpenOrder) -> KnownAccount:
+    known = known_with(*orders)
+    known.fills.start_at(floor_ts_ms)
+    return known
+
+
+def test_a_fill_the_stream_repeats_is_not_emitted_again() -> None:
+    known = live_since(1_000)
+    known.apply(fill("f1"))
+
+    assert known.apply(fill("f1")) is None
+
+
+def test_a_scanned_fill_the_stream_already_delivered_is_not_missed() -> None:
+    known = live_since(1_000)
+    known.apply(fill("f1"))
+
+    assert known.missed_fills([fill("f1")]) == []
+
+
+def test_a_stream_fill_that_a_scan_already_emitted_is_not_emitted_again() -> None:
+    known = live_since(1_000)
+    known.missed_fills([fill("f1")])
+
+    assert known.apply(fill("f1")) is None
+
+
+def test_missed_fills_come_out_oldest_first() -> None:
+    known = live_since(1_000)
+    newest_first = [fill("13", ts_ms=1_700), fill("12", ts_ms=1_600), fill("11", ts_ms=1_600)]
+
+    missed = known.missed_fills(newest_first)
+
+    assert [e.fill.fill_id for e in missed] == ["11", "12", "13"]
+
+
+def test_fills_of_one_millisecond_come_out_in_the_order_of_their_numeric_ids() -> None:
+    known = live_since(1_000)
+
+    missed = known.missed_fills([fill("9", ts_ms=1_600), fill("10", ts_ms=1_600)])
+
+    assert [e.fill.fill_id for e in missed] == ["9", "10"]
+
+
+def test_scanned_fills_behind_the_floor_are_not_missed() -> None:
+    known = live_since(1_000)
+
+    assert known.missed_fills([fill("old", ts_ms=999)]) == []
+
+
+def test_nothing_is_missed_before_the_stream_went_live() -> None:
+    known = KnownAccount()
+
+    assert known.missed_fills([fill("f1")]) == []
+
+
+def test_a_fill_listed_twice_in_one_scan_is_missed_once() -> None:
+    known = live_since(1_000)
+
+    assert len(known.missed_fills([fill("f1"), fill("f1")])) == 1
+
+
+def test_a_missed_fill_gets_the_client_order_id_of_its_known_order() -> None:
+    known = live_since(1_000, order("a"))
+
+    [missed] = known.missed_fills([fill("f1", exchange_order_id="xa")])
+
+    assert missed.fill.client_order_id == "a"
+
+
+def test_a_missed_fill_of_an_unknown_order_keeps_an_empty_client_order_id() -> None:
+    known = live_since(1_000)
+
+    [missed] = known.missed_fills([fill("f1", exchange_order_id="x-unknown")])
+
+    assert missed.fill.client_order_id == ""
+
+
+def test_a_stream_fill_teaches_the_client_order_id_of_its_order_to_later_scans() -> None:
+    known = live_since(1_000)
+    known.apply(fill("f1", client_order_id="a", exchange_order_id="x7"))
+
+    [missed] = known.missed_fills([fill("f2", exchange_order_id="x7")])
+
+    assert missed.fill.client_order_id == "a"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,10 +12,12 @@ from x10.models.http import WrappedApiResponseModel
 from x10.models.market import MarketModel
 from x10.models.order import OpenOrderModel
 from x10.models.position import PositionModel
+from x10.models.trade import AccountTradeModel
 
 from mm.adapters.extended.mapping import (
     account_events_from_frame,
     bbo_from_frame,
+    fill_event_from_trade,
     instrument_from_market,
     open_order_from_wire,
     position_from_wire,
@@ -262,6 +266,27 @@ def test_an_account_trade_frame_maps_to_a_fill_with_its_client_order_id() -> Non
         received_ts_ms=RECEIVED_MS,
         raw=frame.raw,
     )
+
+
+def test_a_rest_trade_maps_to_the_same_fill_as_the_stream_but_without_client_order_id() -> None:
+    reply = WrappedApiResponseModel[list[AccountTradeModel]].model_validate_json(fixture_text("trades.json"))
+    assert reply.data is not None
+    [streamed] = account_events_from_frame(fixture_frame("account_trade.json"), RECEIVED_MS)
+    assert isinstance(streamed, FillEvent)
+
+    event = fill_event_from_trade(reply.data[0], RECEIVED_MS)
+
+    assert event.fill == dataclasses.replace(streamed.fill, client_order_id="")
+    assert event.received_ts_ms == RECEIVED_MS
+
+
+def test_a_rest_fill_keeps_the_trade_in_the_venues_field_names_as_raw() -> None:
+    reply = WrappedApiResponseModel[list[AccountTradeModel]].model_validate_json(fixture_text("trades.json"))
+    assert reply.data is not None
+
+    raw = json.loads(fill_event_from_trade(reply.data[0], RECEIVED_MS).raw)
+
+    assert (raw["id"], raw["orderId"], raw["createdTime"]) == (1784963886257016832, 9223372036854775808, 1701563440000)
 
 
 def test_the_sdk_test_trade_frame_maps_to_a_fill_without_client_order_id() -> None:

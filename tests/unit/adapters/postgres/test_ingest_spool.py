@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mm.adapters.postgres.ingest_batch import BatchBuilder, IngestBatch, RecordingSource
 from mm.adapters.postgres.ingest_spool import IngestSpool
+from mm.domain.market_events import MarketEvent
 from mm.domain.side import Side
 from tests.ingestor_support.market_data_examples import T0_MS, a_bbo, a_gap, a_price, a_recovery, trades_frame
 
@@ -37,7 +38,12 @@ def test_batches_come_back_in_the_order_they_were_spooled(tmp_path: Path) -> Non
 def test_a_spooled_batch_keeps_its_id_source_counts_gaps_and_tops(tmp_path: Path) -> None:
     spool = IngestSpool(tmp_path, SOURCE.name)
     builder = BatchBuilder(SOURCE)
-    events = [a_bbo(1), *trades_frame(2, ("60000", "1", Side.BUY)), a_gap(T0_MS), a_recovery(T0_MS, T0_MS + 9)]
+    events: list[MarketEvent] = [
+        a_bbo(1),
+        *trades_frame(2, ("60000", "1", Side.BUY)),
+        a_gap(T0_MS),
+        a_recovery(T0_MS, T0_MS + 9),
+    ]
     original = builder.build(events)
     spool.append(original)
     replayed = spool.peek()

@@ -1,0 +1,126 @@
+"""Composition root of `mm backtest`: settings, container, data source, the run, its summary and report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import cast
+
+import structlog
+from tqdm import tqdm
+
+from mm.adapters.files.recorded_csv import MalformedRecording
+from mm.adapters.files.recorded_tape import recording_paths
+from mm.adapters.postgres.recording_import import import_recording
+from mm.apps.backtest.container import Container, backtest_container
+from mm.apps.backtest.report import write_report
+from mm.apps.backtest.run_options import OptionError, backtest_spec
+from mm.apps.backtest.settings import SHIPPED_EXCHANGE, SHIPPED_SYMBOL, BacktestSettings
+from mm.apps.backtest.summary_table import summary_table
+from mm.apps.settings import exit_bad_settings, load_settings
+from mm.ports.errors import RecordNotFound
+from mm.ports.recorded_market_data import RecordedMarketData
+from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
+
+SHIPPED_SLICE = "binance_usdm_btcusdt_20240808_3min"
+EXIT_NO_DATA = 1
+
+
+def shipped_prefix() -> Path:
+    """The recorded slice shipped inside the package (see src/mm/data/README.md)."""
+    return Path(str(resources.files("mm") / "data" / SHIPPED_SLICE))
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(BacktestSettings)
+    if args.data is None and not args.from_db and (args.exchange or args.symbol):
+        exit_bad_settings("--exchange/--symbol name the data of --data or --from-db; give one of those too")
+    if args.from_db and not (args.exchange and args.symbol):
+        exit_bad_settings("--from-db needs --exchange and --symbol")
+    return asyncio.run(_main(settings, args))
+
+
+async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
+    container = backtest_container(settings)
+    container.check_dependencies()
+    await _maybe_await(container.init_resources())
+    try:
+        try:
+            market_data, exchange, symbol = await _data_source(container, args)
+            spec = backtest_spec(args, settings, exchange, symbol)
+        except OptionError as error:
+            exit_bad_settings(f"bad options: {error}")
+        backtester = cast(Backtester, await _resolved(container.backtester(market_data=market_data)))
+        try:
+            result = await _run_with_progress(backtester, spec)
+        except RecordNotFound as error:
+            print(f"nothing to replay: {error}", file=sys.stderr)
+            return EXIT_NO_DATA
+        print(summary_table(result))
+        if not args.no_report:
+            path = args.report or settings.resolved_report_dir / f"backtest-{result.record.run_id}.html"
+            write_report(result, path)
+            print(f"report: {path}")
+        return 0
+    finally:
+        await _maybe_await(container.shutdown_resources())
+
+
+async def _data_source(container: Container, args: argparse.Namespace) -> tuple[RecordedMarketData, str, str]:
+    """The recorded data to replay, and the market it is labelled with."""
+    if args.data is not None:
+        exchange = args.exchange or "recorded"
+        symbol = args.symbol or args.data.name
+        return container.file_market_data(prefix=args.data, exchange=exchange, symbol=symbol), exchange, symbol
+    if args.from_db:
+        return cast(RecordedMarketData, await _resolved(container.database_market_data())), args.exchange, args.symbol
+    await _import_shipped_slice(cast(str, await _resolved(container.shared.database_url())))
+    market_data = cast(RecordedMarketData, await _resolved(container.database_market_data()))
+    return market_data, SHIPPED_EXCHANGE, SHIPPED_SYMBOL
+
+
+async def _import_shipped_slice(database_url: str) -> None:
+    """Load the shipped slice into md_* (a no-op after the first time: imports are idempotent)."""
+    log = structlog.get_logger()
+    book, trades = recording_paths(shipped_prefix())
+    for path in (book, trades):
+        if path is None:
+            continue
+        with tqdm(desc=f"import {path.name}", unit=" rows", disable=None, leave=False) as bar:
+            try:
+                result = await asyncio.to_thread(
+                    import_recording, database_url, path, SHIPPED_EXCHANGE, SHIPPED_SYMBOL, bar.update
+                )
+            except MalformedRecording as error:  # the package itself is damaged
+                raise SystemExit(f"the shipped data is unreadable: {error}") from error
+        log.info("recording_imported", file=path.name, rows=result.rows, already_there=result.skipped)
+
+
+async def _run_with_progress(backtester: Backtester, spec: BacktestSpec) -> BacktestResult:
+    with tqdm(desc="replay", unit=" rows", unit_scale=True, disable=None, leave=False) as bar:
+        return await backtester.run(spec, progress=_progress_to(bar))
+
+
+def _progress_to(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-arg]
+    def report(rows_done: int, rows_total: int) -> None:
+        if bar.total != rows_total:
+            bar.total = rows_total
+        bar.update(rows_done - bar.n)
+
+    return report
+
+
+async def _maybe_await(result: object) -> None:
+    if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+        await result
+
+
+async def _resolved(provided: object) -> object:
+    """A provider's object: providers that depend on async resources hand out futures."""
+    if asyncio.isfuture(provided) or asyncio.iscoroutine(provided):
+        return await provided
+    return provided
