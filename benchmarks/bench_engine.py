@@ -172,6 +172,13 @@ def report(title: str, latencies: dict[str, list[int]]) -> None:
         print(f"    {name:<24} n={len(values):>7}  median {median_us:8.2f} us   p99 {p99(values):8.2f} us")
 
 
+def _fast_feed(
+    engine: QuoteEngine, rows: list[tuple[int, float, float, float, float, str]]
+) -> Callable[[int, int], Sequence[EngineCommand]]:
+    on_bbo = engine.on_bbo_values
+    return lambda i, ts: on_bbo(ts, rows[i][1], rows[i][2], rows[i][3], rows[i][4])
+
+
 def bbo_events(rows: list[tuple[int, float, float, float, float, str]]) -> Iterator[BestBidOffer]:
     for seq, (ts, _b, _bs, _a, _as, text) in enumerate(rows, start=1):
         bid, bsz, ask, asz = (Decimal(part) for part in text.split(","))
@@ -198,8 +205,7 @@ def main() -> None:
     fast_latencies: dict[str, list[int]] = {}
     for _ in range(args.passes):
         fast = new_engine(args.tick, args.step, rows[0][0])
-        on_bbo = fast.on_bbo_values
-        one_pass = replay(rows, fast, lambda i, ts: on_bbo(ts, rows[i][1], rows[i][2], rows[i][3], rows[i][4]))
+        one_pass = replay(rows, fast, _fast_feed(fast, rows))
         for name, values in one_pass.items():
             fast_latencies.setdefault(name, []).extend(values)
     report(f"fast path, {args.passes} passes: on_bbo_values(ts, bid, bid_sz, ask, ask_sz)", fast_latencies)

@@ -175,22 +175,27 @@ async def test_a_data_fault_pauses_and_the_venue_shows_no_resting_order(quoting:
     await back_to_quoting(quoting)
 
 
-async def test_every_pause_is_in_the_decision_log(quoting: Session, database_url: str) -> None:
+async def pause_reasons_logged(database_url: str, exchange: str) -> set[str]:
     engine = create_engine_for(database_url)
     try:
         async with engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(ex_decision.c.reasons).where(
-                        ex_decision.c.exchange == quoting.executor.exchange, ex_decision.c.mode == "PAUSE"
-                    )
-                )
-            ).all()
+            query = select(ex_decision.c.reasons).where(
+                ex_decision.c.exchange == exchange, ex_decision.c.mode == "PAUSE"
+            )
+            rows = (await conn.execute(query)).all()
     finally:
         await engine.dispose()
-    reasons = {reason for (row,) in rows for reason in row}
-    print("DBG", rows, quoting.executor.exchange)
-    assert {"stale_book", "feed_gap"} <= reasons
+    return {reason for (row,) in rows for reason in row}
+
+
+async def test_every_pause_is_in_the_decision_log(quoting: Session, database_url: str) -> None:
+    wanted = {"stale_book", "feed_gap"}
+    deadline = time.monotonic() + 5.0  # the log is written in batches, a few times a second
+    reasons = await pause_reasons_logged(database_url, quoting.executor.exchange)
+    while not wanted <= reasons and time.monotonic() < deadline:
+        await asyncio.sleep(0.25)
+        reasons = await pause_reasons_logged(database_url, quoting.executor.exchange)
+    assert wanted <= reasons
 
 
 async def test_the_executor_is_still_running_after_every_fault(quoting: Session) -> None:

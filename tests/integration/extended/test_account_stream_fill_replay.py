@@ -40,6 +40,15 @@ def replays(metrics: PrometheusMetrics, outcome: str = "ok") -> int:
     return count(metrics, "extended_fill_replays_total", outcome=outcome)
 
 
+async def after_more_replays(events: EventCollector, metrics: PrometheusMetrics, more: int) -> None:
+    """Wait for `more` fill replays, and until the collector holds what the last one emitted."""
+    target = replays(metrics) + more
+    await events.wait_until(lambda: replays(metrics) >= target, what=f"{more} more fill replays")
+    resyncs = len(events.of(AccountResynced))
+    # The next pass's AccountResynced is queued behind whatever the last replay emitted.
+    await events.wait_until(lambda: len(events.of(AccountResynced)) > resyncs, what="the next resync")
+
+
 @pytest.fixture
 async def start(session: ExtendedRestSession) -> AsyncIterator[Start]:
     """Start an account stream on the shared session; it is read into a collector."""
@@ -116,9 +125,8 @@ async def test_a_replayed_fill_is_not_emitted_again_by_later_resyncs(
     await resting(events, gateway, bid())
     fill_while_down(server, "83990")
     await events.wait_for(FillEvent)
-    seen_at = replays(metrics)
 
-    await events.wait_until(lambda: replays(metrics) >= seen_at + 3, what="three more fill replays")
+    await after_more_replays(events, metrics, 3)
 
     assert len(events.of(FillEvent)) == 1
 
@@ -132,8 +140,7 @@ async def test_a_fill_seen_on_the_stream_is_not_emitted_again_by_the_resync(
     await server.market.push_trade("83990", "1", "SELL")
 
     await events.wait_for(FillEvent)
-    seen_at = replays(metrics)
-    await events.wait_until(lambda: replays(metrics) >= seen_at + 3, what="three more fill replays")
+    await after_more_replays(events, metrics, 3)
     assert len(events.of(FillEvent)) == 1
 
 
@@ -162,8 +169,9 @@ async def test_a_replay_cut_short_by_the_page_limit_emits_the_newest_fills_and_i
 
     fill_while_down(server, "83985")
 
-    await events.wait_until(lambda: replays(metrics, "truncated") == 1, what="a truncated replay")
-    assert [e.fill.client_order_id for e in events.of(FillEvent)] == [newer.client_order_id]
+    [event] = await events.wait_for(FillEvent)
+    assert event.fill.client_order_id == newer.client_order_id
+    assert replays(metrics, "truncated") == 1
 
 
 async def test_each_periodic_resync_reads_our_trades_with_one_request(start: Start, metrics: PrometheusMetrics) -> None:

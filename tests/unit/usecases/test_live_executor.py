@@ -140,3 +140,16 @@ def _params(**changes: float) -> object:
     from .executor_harness import HARNESS_PARAMS
 
     return HARNESS_PARAMS.with_changes(changes)
+
+
+async def test_mode_quotes_orders_and_tick_latency_are_exported_as_metrics() -> None:
+    venue = Venue()
+    running = await quoting(venue)
+    await running.move(600)  # a gauge refresh
+    metrics = running.metrics
+    assert metrics.value("executor_mode", symbol="BTC-USD") in (0.0, 1.0)
+    assert (metrics.value("executor_quote_price", symbol="BTC-USD", side="buy") or 0) > 59_000
+    assert metrics.value("executor_orders_sent_total", symbol="BTC-USD", kind="place") == 2
+    assert (metrics.value("executor_tick_latency_seconds_count", symbol="BTC-USD", input="timer") or 0) > 0
+    assert metrics.value("executor_inventory", symbol="BTC-USD") == 0
+    await running.stopped()

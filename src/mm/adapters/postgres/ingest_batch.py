@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mm.adapters.postgres.market_data_rows import MS_PER_DAY, Row, bbo_row, price_row, trade_row
-from mm.adapters.postgres.numeric_binary import NumericEncoder
+from mm.adapters.postgres.numeric_binary import NumericCache
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered, PriceKind, PriceUpdate, PublicTrade
-from mm.domain.recorded_rows import MarketDataRow, raw_to_store
+from mm.domain.recorded_rows import MarketDataRow, continues_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +70,26 @@ class _Accumulator:
         self.tops: dict[tuple[str, str], BestBidOffer] = {}
         self.latest_prices: dict[tuple[str, str, PriceKind], PriceUpdate] = {}
 
-    def keep_latest(self, row: MarketDataRow) -> None:
-        """Remember `row` as its market's latest top or price unless a newer one (exchange time) is known."""
-        if isinstance(row, BestBidOffer):
-            self.keep_top(row)
-        elif isinstance(row, PriceUpdate):
-            key = (row.exchange, row.symbol, row.kind)
-            known = self.latest_prices.get(key)
-            if known is None or known.exchange_ts_ms <= row.exchange_ts_ms:
-                self.latest_prices[key] = row
-
     def keep_top(self, top: BestBidOffer) -> None:
         key = (top.exchange, top.symbol)
         known = self.tops.get(key)
         if known is None or known.exchange_ts_ms <= top.exchange_ts_ms:
             self.tops[key] = top
 
+    def keep_price(self, price: PriceUpdate) -> None:
+        key = (price.exchange, price.symbol, price.kind)
+        known = self.latest_prices.get(key)
+        if known is None or known.exchange_ts_ms <= price.exchange_ts_ms:
+            self.latest_prices[key] = price
+
     def add_other(self, item: LatestOnly | GapEvent) -> None:
         if isinstance(item, LatestOnly):
             self.keep_top(item.top)
         else:
             self.gap_events.append(item)
+
+
+RowEncoder = Callable[[Any, int, str | None, NumericCache], Row]
 
 
 class BatchBuilder:
@@ -101,15 +100,22 @@ class BatchBuilder:
         self._row_no = 0
         self._batch_no = 0
         self._previous: MarketDataRow | None = None
-        self._numeric = NumericEncoder()
+        self._numeric = NumericCache()
+        self._acc = _Accumulator()
 
     def build(self, items: Sequence[QueueItem]) -> IngestBatch:
-        acc = _Accumulator()
-        # The hot loop of the ingestor: dispatch on the exact type, state in locals.
-        encoders: dict[type, tuple[list[Row], Callable[[Any, int, str | None, NumericEncoder], Row]]] = {
-            BestBidOffer: (acc.bbo, bbo_row),
-            PriceUpdate: (acc.prices, price_row),
-            PublicTrade: (acc.trades, trade_row),
+        """The next batch, made of `items`."""
+        self.add(items)
+        return self.finish()
+
+    def add(self, items: Sequence[QueueItem]) -> None:
+        """Encode `items` into the batch being built (callers on an event loop add in chunks)."""
+        acc = self._acc
+        # The hot loop of the ingestor (~2 µs a row): dispatch on the exact type, state in locals.
+        encoders: dict[type, tuple[list[Row], RowEncoder, Callable[[Any], None] | None]] = {
+            BestBidOffer: (acc.bbo, bbo_row, acc.keep_top),
+            PriceUpdate: (acc.prices, price_row, acc.keep_price),
+            PublicTrade: (acc.trades, trade_row, None),
         }
         previous, row_no, last_day, numeric = self._previous, self._row_no, -1, self._numeric
         for item in items:
@@ -118,16 +124,30 @@ class BatchBuilder:
                 acc.add_other(item)  # type: ignore[arg-type]
                 continue
             row: MarketDataRow = item  # type: ignore[assignment]
+            rows, encode, keep_latest = target
             row_no += 1
-            rows, encode = target
-            rows.append(encode(row, row_no, raw_to_store(previous, row), numeric))
+            raw: str | None = row.raw or None
+            # Rows of one message share its seq; only then is the full comparison needed.
+            if (
+                raw is not None
+                and previous is not None
+                and previous.seq == row.seq
+                and continues_message(previous, row)
+            ):
+                raw = None
+            rows.append(encode(row, row_no, raw, numeric))
             previous = row
             day = row.exchange_ts_ms // MS_PER_DAY
             if day != last_day:
                 acc.days.add(day)
                 last_day = day
-            acc.keep_latest(row)
+            if keep_latest is not None:
+                keep_latest(row)
         self._previous, self._row_no = previous, row_no
+
+    def finish(self) -> IngestBatch:
+        """The batch of everything added since the last one."""
+        acc, self._acc = self._acc, _Accumulator()
         return self._batch(acc)
 
     def _batch(self, acc: _Accumulator) -> IngestBatch:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
-from mm.adapters.postgres.numeric_binary import NumericEncoder
+from mm.adapters.postgres.numeric_binary import NumericCache
 from mm.domain.market_events import BestBidOffer, PriceUpdate, PublicTrade
 
 POSTGRES_EPOCH_MS = 946_684_800_000  # 2000-01-01T00:00:00Z, where Postgres timestamps count from
@@ -120,23 +120,23 @@ def raw_of(jsonb: bytes | None) -> str | None:
     return None if jsonb is None else jsonb[1:].decode()
 
 
-def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericEncoder) -> Row:
+def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
     return (
         bbo.exchange,
         bbo.symbol,
         (bbo.exchange_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         (bbo.received_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         bbo.seq,
-        numeric(bbo.bid_px),
-        numeric(bbo.bid_sz),
-        numeric(bbo.ask_px),
-        numeric(bbo.ask_sz),
+        numeric[str(bbo.bid_px)],
+        numeric[str(bbo.bid_sz)],
+        numeric[str(bbo.ask_px)],
+        numeric[str(bbo.ask_sz)],
         row_no,
         jsonb_binary(raw),
     )
 
 
-def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: NumericEncoder) -> Row:
+def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
     return (
         trade.exchange,
         trade.symbol,
@@ -144,8 +144,8 @@ def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: Numeric
         (trade.received_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         trade.seq,
         trade.trade_id,
-        numeric(trade.price),
-        numeric(trade.size),
+        numeric[str(trade.price)],
+        numeric[str(trade.size)],
         trade.taker_side.value,
         trade.kind.value,
         trade.is_replay,
@@ -154,7 +154,7 @@ def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: Numeric
     )
 
 
-def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: NumericEncoder) -> Row:
+def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
     return (
         price.exchange,
         price.symbol,
@@ -162,7 +162,7 @@ def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: Numeric
         (price.received_ts_ms - POSTGRES_EPOCH_MS) * 1000,
         price.seq,
         price.kind.value,
-        numeric(price.price),
+        numeric[str(price.price)],
         row_no,
         jsonb_binary(raw),
     )

@@ -16,11 +16,11 @@ from typing import Any
 
 import structlog
 
-from mm.adapters.postgres.batch_collector import Control, Flush, Stop, collect_batch
 from mm.adapters.postgres.batch_storage import BatchStorage
 from mm.adapters.postgres.batch_writer import PostgresBatchWriter
 from mm.adapters.postgres.ingest_batch import BatchBuilder, IngestBatch, LatestOnly, QueueItem, RecordingSource
 from mm.adapters.postgres.ingest_metrics import WriterMetrics
+from mm.adapters.postgres.ingest_queue import Control, Flush, IngestQueue, Stop
 from mm.adapters.postgres.ingest_spool import IngestSpool
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered
 from mm.domain.recorded_rows import MarketDataRow
@@ -31,6 +31,9 @@ _log = structlog.get_logger(__name__)
 
 # Batches built ahead of the one being stored: enough to overlap encoding with the database.
 _BUILT_AHEAD = 2
+# Items encoded between two turns of the event loop: ~3 ms of work, short enough that the
+# storing task keeps the database fed while the next batch is built.
+_BUILD_CHUNK_ITEMS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +70,8 @@ class PostgresMarketDataSink:
         settings: WriterSettings | None = None,
     ) -> None:
         self._settings = settings or WriterSettings()
-        self._queue: asyncio.Queue[QueueItem | Control] = asyncio.Queue(self._settings.queue_max_items)
+        self._queue = IngestQueue(self._settings.queue_max_items)
         self._built: asyncio.Queue[IngestBatch | Control] = asyncio.Queue(_BUILT_AHEAD)
-        self._has_room = asyncio.Event()
         self._builder = BatchBuilder(source)
         self._writer = PostgresBatchWriter(
             database_url,
@@ -85,7 +87,6 @@ class PostgresMarketDataSink:
         self._task: asyncio.Task[None] | None = None
         self._is_closed = False
         self._is_accepting = False  # started, not closed, writer alive
-        self._queue_max_items = self._settings.queue_max_items
 
     @property
     def spool(self) -> IngestSpool:
@@ -107,9 +108,7 @@ class PostgresMarketDataSink:
 
     async def append(self, row: MarketDataRow) -> None:
         # The fast path, inlined: this runs once per message on the receive path.
-        if self._is_accepting and self._queue.qsize() < self._queue_max_items:
-            self._queue.put_nowait(row)
-        else:
+        if not (self._is_accepting and self._queue.put_nowait(row)):
             await self._put(row)
 
     async def update_latest(self, top: BestBidOffer) -> None:
@@ -122,8 +121,9 @@ class PostgresMarketDataSink:
         await self._put(recovery)
 
     async def flush(self) -> None:
+        self._check_accepting()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._put(Flush(done))
+        self._queue.put_control(Flush(done))
         await self._wait_for_writer(done)
 
     async def aclose(self) -> None:
@@ -133,7 +133,7 @@ class PostgresMarketDataSink:
         self._is_accepting = False
         try:
             if self._task is not None and not self._task.done():
-                await self._enqueue(Stop())
+                self._queue.put_control(Stop())
             if self._task is not None:
                 await self._task
         finally:
@@ -142,21 +142,17 @@ class PostgresMarketDataSink:
 
     # --- queue ----------------------------------------------------------------------------------
 
-    async def _put(self, item: QueueItem | Control) -> None:
+    async def _put(self, item: QueueItem) -> None:
+        self._check_accepting()
+        while not self._queue.put_nowait(item):
+            self._metrics.backpressure_waits.inc()
+            await self._wait_for_writer(asyncio.ensure_future(self._queue.wait_for_room()))
+
+    def _check_accepting(self) -> None:
         if self._is_closed:
             raise StoreError("the market-data sink is closed")
         if self._task is None or self._task.done():
             raise StoreError("the market-data writer is not running") from self._writer_error()
-        await self._enqueue(item)
-
-    async def _enqueue(self, item: QueueItem | Control) -> None:
-        while self._queue.full():
-            # Wait for the batching task to take a whole batch, not for one free slot: one wake-up
-            # per batch instead of one per message while the writer is behind.
-            self._metrics.backpressure_waits.inc()
-            self._has_room.clear()
-            await self._wait_for_writer(asyncio.ensure_future(self._has_room.wait()))
-        self._queue.put_nowait(item)
 
     async def _wait_for_writer(self, waiting: asyncio.Future[Any]) -> None:
         """Await `waiting` unless the writer dies first (then its error surfaces here)."""
@@ -180,20 +176,25 @@ class PostgresMarketDataSink:
 
     async def _batch(self) -> None:
         while True:
-            items, control = await collect_batch(
-                self._queue,
+            items, control = await self._queue.take(
                 max_items=self._settings.batch_max_rows,
                 max_delay_s=self._settings.batch_max_delay_s,
                 idle_timeout_s=None,
             )
-            self._metrics.queue_depth.set(self._queue.qsize())
-            self._has_room.set()
+            self._metrics.queue_depth.set(len(self._queue))
             if items:
-                await self._built.put(self._builder.build(items))
+                await self._built.put(await self._build(items))
             if control is not None:
                 await self._built.put(control)
             if isinstance(control, Stop):
                 return
+
+    async def _build(self, items: list[QueueItem]) -> IngestBatch:
+        """Encode in chunks, letting the storing task feed the COPY in between (it shares this thread)."""
+        for start in range(0, len(items), _BUILD_CHUNK_ITEMS):
+            self._builder.add(items[start : start + _BUILD_CHUNK_ITEMS])
+            await asyncio.sleep(0)  # a turn of the event loop, not a wait
+        return self._builder.finish()
 
     async def _store(self) -> None:
         while True:

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import cast
 
@@ -14,25 +13,20 @@ import structlog
 from tqdm import tqdm
 
 from mm.adapters.files.recorded_csv import MalformedRecording
-from mm.adapters.files.recorded_tape import recording_paths
+from mm.adapters.files.recorded_tape import read_book_columns, recording_paths
 from mm.adapters.postgres.recording_import import import_recording
 from mm.apps.backtest.container import Container, backtest_container
 from mm.apps.backtest.report import write_report
 from mm.apps.backtest.run_options import OptionError, backtest_spec
-from mm.apps.backtest.settings import SHIPPED_EXCHANGE, SHIPPED_SYMBOL, BacktestSettings
+from mm.apps.backtest.settings import BacktestSettings
+from mm.apps.backtest.shipped_slice import SHIPPED_EXCHANGE, SHIPPED_SYMBOL, shipped_prefix
 from mm.apps.backtest.summary_table import summary_table
 from mm.apps.settings import exit_bad_settings, load_settings
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
 
-SHIPPED_SLICE = "binance_usdm_btcusdt_20240808_3min"
 EXIT_NO_DATA = 1
-
-
-def shipped_prefix() -> Path:
-    """The recorded slice shipped inside the package (see src/mm/data/README.md)."""
-    return Path(str(resources.files("mm") / "data" / SHIPPED_SLICE))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +45,8 @@ async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
     try:
         try:
             market_data, exchange, symbol = await _data_source(container, args)
+            if args.data is None and not args.from_db and args.start is None and args.end is None:
+                args.start, args.end = _shipped_span()
             spec = backtest_spec(args, settings, exchange, symbol)
         except OptionError as error:
             exit_bad_settings(f"bad options: {error}")
@@ -81,6 +77,12 @@ async def _data_source(container: Container, args: argparse.Namespace) -> tuple[
     await _import_shipped_slice(cast(str, await _resolved(container.shared.database_url())))
     market_data = cast(RecordedMarketData, await _resolved(container.database_market_data()))
     return market_data, SHIPPED_EXCHANGE, SHIPPED_SYMBOL
+
+
+def _shipped_span() -> tuple[int, int]:
+    """The shipped slice's own span, so other data of the market in the database is not replayed with it."""
+    book = read_book_columns(recording_paths(shipped_prefix())[0])
+    return book.ts_ms[0], book.ts_ms[-1] + 1
 
 
 async def _import_shipped_slice(database_url: str) -> None:

@@ -9,9 +9,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mm.adapters.postgres.numeric_binary import NumericEncoder, decode_numeric, encode_numeric
+from mm.adapters.postgres.numeric_binary import NumericCache, decode_numeric, encode_numeric
 
-EXAMPLES = ["0", "0.00", "1", "-1", "60000.5", "0.0001", "0.00001", "12345678.87654321", "1E+3", "1.50", "-0.25", "9999", "10000"]
+EXAMPLES = [
+    "0",
+    "0.00",
+    "1",
+    "-1",
+    "60000.5",
+    "0.0001",
+    "0.00001",
+    "12345678.87654321",
+    "1E+3",
+    "1.50",
+    "-0.25",
+    "9999",
+    "10000",
+]
 
 
 def test_sixty_thousand_and_a_half_is_digits_6_0_5000_with_weight_1_and_scale_1() -> None:
@@ -36,12 +50,19 @@ def test_any_finite_decimal_comes_back_equal(value: Decimal) -> None:
 
 
 def test_values_that_are_equal_but_differ_in_scale_are_cached_apart() -> None:
-    encode = NumericEncoder()
-    assert encode(Decimal("1.5")) != encode(Decimal("1.50"))
+    cache = NumericCache()
+    assert cache[str(Decimal("1.5"))] != cache[str(Decimal("1.50"))]
 
 
-def test_none_stays_none() -> None:
-    assert NumericEncoder()(None) is None
+def test_the_text_of_none_gives_none() -> None:
+    assert NumericCache()[str(None)] is None
+
+
+def test_a_full_cache_starts_over() -> None:
+    cache = NumericCache(max_cached=2)
+    for text in ("1", "2", "3"):
+        assert cache[text] == encode_numeric(Decimal(text))
+    assert len(cache) == 1
 
 
 def test_a_non_finite_value_is_refused() -> None:

@@ -1,0 +1,60 @@
+"""Settings of `mm trade`: credentials only for live trading, one market on paper, params validated at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from mm.apps.executor.settings import CREDENTIAL_NAMES, ExecutorSettings
+
+_NAMES = (*CREDENTIAL_NAMES, "STRATEGY_PARAMS", "PAPER_TRADING", "DATABASE_URL", "DEAD_MAN_SWITCH_S")
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in _NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SYMBOL", "BTC-USD")
+
+
+def test_live_trading_names_every_missing_credential() -> None:
+    assert ExecutorSettings().missing_credentials() == list(CREDENTIAL_NAMES)
+
+
+def test_paper_trading_needs_no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPER_TRADING", "true")
+    assert ExecutorSettings().paper_trading
+
+
+def test_paper_trading_refuses_more_than_one_market(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYMBOL", "BTC-USD,ETH-USD")
+    with pytest.raises(ValidationError, match="exactly one SYMBOL"):
+        ExecutorSettings(PAPER_TRADING=True)
+
+
+def test_strategy_params_override_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATEGY_PARAMS", '{"order_size": 0.005, "max_position": 0.015}')
+    params = ExecutorSettings().configured_params()
+    assert (params.order_size, params.max_position, params.version) == (0.005, 0.015, 1)
+
+
+def test_an_unknown_strategy_param_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATEGY_PARAMS", '{"order_sise": 0.005}')
+    with pytest.raises(ValidationError, match="order_sise"):
+        ExecutorSettings()
+
+
+def test_a_dead_man_switch_shorter_than_two_seconds_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEAD_MAN_SWITCH_S", "1")
+    with pytest.raises(ValidationError, match="DEAD_MAN_SWITCH_S"):
+        ExecutorSettings()
+
+
+def test_credentials_stay_secret_in_the_settings_dump(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in CREDENTIAL_NAMES:
+        monkeypatch.setenv(name, f"secret-{name}")
+    dumped = repr(ExecutorSettings().model_dump())
+    assert "secret-" not in dumped

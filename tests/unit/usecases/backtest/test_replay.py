@@ -1,0 +1,78 @@
+"""The replay loop's timing rules: latencies, the timer grid, whole milliseconds, PAUSE and recovery."""
+
+from __future__ import annotations
+
+import time
+
+from mm.apps.backtest.simulated_venue import simulated_venue
+from mm.domain.mode import Mode
+from mm.domain.side import Side
+from mm.usecases.backtest.backtest import BacktestResult, FillModelKind, replay_tape
+from tests.unit.usecases.backtest.tapes import ASK, BID, START_MS, WARM_UP_MS, TapeBuilder, quiet_params, spec_for
+
+QUOTING_MS = START_MS + WARM_UP_MS
+STALE_AFTER_MS = 3_000  # the params' default
+
+
+def replay(builder: TapeBuilder, **spec_changes: object) -> BacktestResult:
+    return replay_tape(builder.tape(), spec_for(**spec_changes), simulated_venue, stopwatch_ns=time.perf_counter_ns)
+
+
+def test_the_engine_starts_quoting_a_market_data_latency_after_the_data_allows_it() -> None:
+    result = replay(TapeBuilder().warm_up(), market_data_latency_ms=40)
+    first_quote = next(q for q in result.quotes if q.bid_px is not None)
+    assert first_quote.ts_ms == START_MS + 10_000 + 40
+
+
+def test_an_order_rests_only_once_the_order_latency_has_passed() -> None:
+    builder = TapeBuilder().warm_up(until_ms=START_MS + 10_000)  # first quote sent at +10 s, resting at +10.03 s
+    builder.trade(START_MS + 10_020, BID, 0.2, taker_buys=False)
+    builder.trade(START_MS + 10_040, BID, 0.2, taker_buys=False)
+    result = replay(builder, order_latency_ms=30)
+    assert [(f.enriched.fill.ts_ms, f.enriched.fill.side) for f in result.fills] == [(START_MS + 10_040, Side.BUY)]
+
+
+def test_the_engine_sees_a_fill_only_a_market_data_latency_after_it() -> None:
+    builder = TapeBuilder().warm_up()
+    builder.trade(QUOTING_MS + 50, BID, 0.2, taker_buys=False)
+    for ts_ms in range(QUOTING_MS + 100, QUOTING_MS + 400, 100):
+        builder.quote(ts_ms)
+    result = replay(builder, market_data_latency_ms=150, params=quiet_params(inventory_skew_bps=50.0))
+    skewed = [q.ts_ms for q in result.quotes if q.bid_px is not None and q.ts_ms > QUOTING_MS]
+    assert skewed[0] == QUOTING_MS + 200 + 150  # the first tick after the fill arrived at +50 +150 ms
+
+
+def test_rows_of_one_millisecond_all_reach_the_engine_before_it_decides() -> None:
+    builder = TapeBuilder().warm_up()
+    builder.quote(QUOTING_MS + 50, bid=BID + 5.0, ask=ASK + 5.0)
+    builder.quote(QUOTING_MS + 50, bid=BID + 1.0, ask=ASK + 1.0)  # the same millisecond: this one stands
+    result = replay(builder)
+    quoted_bids = [q.bid_px for q in result.quotes if q.ts_ms == QUOTING_MS + 50]
+    assert [str(bid) for bid in quoted_bids] == ["60000.3"]
+
+
+def test_a_stale_book_pauses_the_engine_on_the_timer_grid() -> None:
+    builder = TapeBuilder().warm_up().trade(QUOTING_MS + 6_000, BID, 0.1, taker_buys=True)
+    result = replay(builder, timer_resolution_ms=10)
+    pause = next(change for change in result.record.modes if change.mode is Mode.PAUSE)
+    assert (pause.ts_ms, pause.reasons) == (START_MS + 14_010, ("stale_book",))
+
+
+def test_pause_cancels_everything_then_quoting_resumes_through_defensive_once_the_book_is_fresh() -> None:
+    builder = TapeBuilder().warm_up()
+    for ts_ms in range(QUOTING_MS + 5_000, QUOTING_MS + 9_000, 100):
+        builder.quote(ts_ms)
+    result = replay(builder, params=quiet_params(calm_period_ms=1_000))
+    modes_after_pause = [(c.ts_ms - START_MS, c.mode) for c in result.record.modes if c.ts_ms > QUOTING_MS]
+    assert (result.pauses, result.counts.cancel_alls, modes_after_pause) == (
+        ((QUOTING_MS + STALE_AFTER_MS + 1, QUOTING_MS + 5_000),),
+        1,
+        [(14_001, Mode.PAUSE), (16_000, Mode.DEFENSIVE), (17_000, Mode.NORMAL)],
+    )
+
+
+def test_no_order_rests_during_a_pause() -> None:
+    builder = TapeBuilder().warm_up()
+    builder.trade(QUOTING_MS + 4_000, BID, 5.0, taker_buys=False)  # stale book, our orders cancelled
+    builder.quote(QUOTING_MS + 5_000)
+    assert replay(builder, fill_model=FillModelKind.TOUCH).fills == ()
