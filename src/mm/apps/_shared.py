@@ -20,7 +20,7 @@ from mm.apps.settings import CommonSettings
 
 def init_logging(settings: CommonSettings) -> Iterator[None]:
     configure_logging(settings.log_level, secrets=secret_values(settings))
-    structlog.get_logger().debug("settings_loaded", settings=settings.model_dump())
+    structlog.get_logger().info("settings_loaded", settings=settings.model_dump())
     yield
 
 

@@ -7,8 +7,6 @@ import asyncio
 import signal
 from typing import Any
 
-import structlog
-
 from mm.apps.executor.container import Container
 from mm.apps.executor.settings import ExecutorSettings
 from mm.apps.settings import exit_bad_settings, load_settings
@@ -32,8 +30,6 @@ async def _main(settings: ExecutorSettings) -> int:
     container.check_dependencies()
     await _maybe_await(container.init_resources())
     try:
-        log = structlog.get_logger()
-        log.info("settings_loaded", settings=settings.model_dump())
         exchange: str = container.exchange()
         configured = settings.configured_params()
         store = await _resolved(container.params_store())

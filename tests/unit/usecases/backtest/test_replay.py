@@ -32,16 +32,6 @@ def test_an_order_rests_only_once_the_order_latency_has_passed() -> None:
     assert [(f.enriched.fill.ts_ms, f.enriched.fill.side) for f in result.fills] == [(START_MS + 10_040, Side.BUY)]
 
 
-def test_the_engine_sees_a_fill_only_a_market_data_latency_after_it() -> None:
-    builder = TapeBuilder().warm_up()
-    builder.trade(QUOTING_MS + 50, BID, 0.2, taker_buys=False)
-    for ts_ms in range(QUOTING_MS + 100, QUOTING_MS + 400, 100):
-        builder.quote(ts_ms)
-    result = replay(builder, market_data_latency_ms=150, params=quiet_params(inventory_skew_bps=50.0))
-    skewed = [q.ts_ms for q in result.quotes if q.bid_px is not None and q.ts_ms > QUOTING_MS]
-    assert skewed[0] == QUOTING_MS + 200 + 150  # the first tick after the fill arrived at +50 +150 ms
-
-
 def test_rows_of_one_millisecond_all_reach_the_engine_before_it_decides() -> None:
     builder = TapeBuilder().warm_up()
     builder.quote(QUOTING_MS + 50, bid=BID + 5.0, ask=ASK + 5.0)
