@@ -30,18 +30,17 @@ import os
 import platform
 import time
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 
-from peer_hftbacktest import PeerQuoter, PeerResult, run_peer, to_events  # the sibling module: run as a script
 from mm.adapters.files.recorded_tape import read_tape, recording_paths
 from mm.apps.backtest.simulated_venue import simulated_venue
 from mm.domain.market_tape import MarketTape
 from mm.domain.params import StrategyParams
 from mm.usecases.backtest.backtest import BacktestResult, BacktestSpec, FillModelKind, prepare_tape, replay_tape
 from mm.usecases.engine_config import EngineConfig
+from peer_hftbacktest import PeerQuoter, PeerResult, run_peer, to_events  # the sibling module: run as a script
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIDELITY_SET = "binance_usdm_btcusdt_20240808"
@@ -85,7 +84,9 @@ def hardware() -> str:
                 break
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+    )
 
 
 def comparable_params(half_spread_bps: float) -> StrategyParams:
@@ -165,7 +166,9 @@ def bench_set(name: str, half_spread_bps: float, repeat: int) -> None:
     tape = prepare_tape(raw, spec)
     prepare_s = time.perf_counter() - started
     rows = tape.row_count
-    print(f"rows {rows:,} ({len(tape.book):,} book, {len(tape.trades):,} trades); load {load_s:.3f} s, prepare {prepare_s:.3f} s")
+    print(
+        f"rows {rows:,} ({len(tape.book):,} book, {len(tape.trades):,} trades); load {load_s:.3f} s, prepare {prepare_s:.3f} s"
+    )
     touch = run_ours(tape, spec, repeat)
     queue = run_ours(tape, replace(spec, fill_model=FillModelKind.QUEUE), repeat)
     instrument = touch.result.instrument
@@ -210,7 +213,9 @@ def _print_figures(rows: int, peer_rows: int, events_s: float, touch: OurRun, qu
     touch_fills, queue_fills = touch.result.summary["fills"], queue.result.summary["fills"]
     deviation = (queue_fills - peer.fills) / peer.fills * 100 if peer.fills else float("nan")
     verdict = "within" if abs(deviation) <= 20 else "NOT within"
-    print(f"  fills: mm touch {touch_fills} (optimistic bound), mm queue {queue_fills}, hftbacktest risk-averse {peer.fills}")
+    print(
+        f"  fills: mm touch {touch_fills} (optimistic bound), mm queue {queue_fills}, hftbacktest risk-averse {peer.fills}"
+    )
     print(f"  queue vs hftbacktest: {deviation:+.1f}% ({verdict} 20%)")
     for label, run in (("touch", touch), ("queue", queue)):
         counts = run.result.counts
@@ -228,7 +233,9 @@ def main() -> None:
     args = parser.parse_args()
     names = args.sets or list(dict.fromkeys([largest_set(), FIDELITY_SET]))
     print(f"hardware: {hardware()}")
-    print(f"quoter: half-spread {args.half_spread_bps} bps, size {ORDER_SIZE}, max position {MAX_POSITION}, re-quote {REQUOTE_MS} ms")
+    print(
+        f"quoter: half-spread {args.half_spread_bps} bps, size {ORDER_SIZE}, max position {MAX_POSITION}, re-quote {REQUOTE_MS} ms"
+    )
     for name in names:
         bench_set(name, args.half_spread_bps, args.repeat)
 

@@ -82,7 +82,7 @@ class BacktestRun:
         return write_report(self.result, Path(path))
 
 
-def run(  # noqa: PLR0913 - a notebook entry point: every knob by keyword
+def run(
     data: str | Path | None = None,
     *,
     exchange: str | None = None,
@@ -141,7 +141,9 @@ def _replay_file(prefix: Path, spec: BacktestSpec) -> BacktestResult:
     return replay_tape(prepare_tape(tape, spec), spec, simulated_venue, stopwatch_ns=time.perf_counter_ns)
 
 
-async def _run_with_database(database_url: str, data: str | Path | None, spec: BacktestSpec, store: bool) -> BacktestResult:
+async def _run_with_database(
+    database_url: str, data: str | Path | None, spec: BacktestSpec, store: bool
+) -> BacktestResult:
     from mm.adapters.files.recorded_tape import CsvRecordedMarketData
     from mm.adapters.memory.backtest_run_store import InMemoryBacktestRunStore
     from mm.adapters.postgres.backtest_run_store import PostgresBacktestRunStore

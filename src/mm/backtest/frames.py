@@ -8,7 +8,7 @@ from mm.domain.fill_summary import MARKOUT_HORIZONS_S
 from mm.usecases.backtest.backtest import BacktestResult
 
 
-def _utc(ts_ms: list[int]) -> pd.DatetimeIndex:
+def _utc(ts_ms: list[int]) -> pd.Series:
     return pd.to_datetime(pd.Series(ts_ms, dtype="int64"), unit="ms", utc=True)
 
 

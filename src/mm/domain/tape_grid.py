@@ -39,9 +39,7 @@ def _is_on_grid(value: float, decimals: int) -> bool:
 def infer_instrument(tape: MarketTape, *, sample_rows: int = 20_000) -> Instrument:
     """Tick from book and trade prices, step (and minimum size) from sizes, over the first `sample_rows` rows."""
     book, trades = tape.book, tape.trades
-    prices = chain(
-        islice(book.bid_px, sample_rows), islice(book.ask_px, sample_rows), islice(trades.px, sample_rows)
-    )
+    prices = chain(islice(book.bid_px, sample_rows), islice(book.ask_px, sample_rows), islice(trades.px, sample_rows))
     sizes = chain(islice(book.bid_sz, sample_rows), islice(book.ask_sz, sample_rows), islice(trades.sz, sample_rows))
     step = finest_decimal_grid(sizes)
     return Instrument(tape.symbol, tick_size=finest_decimal_grid(prices), step_size=step, min_order_size=step)

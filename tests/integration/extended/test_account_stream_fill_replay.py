@@ -67,7 +67,7 @@ async def start(session: ExtendedRestSession) -> AsyncIterator[Start]:
 
 
 async def resting(events: EventCollector, gateway: ExtendedTradingGateway, *requests: OrderRequest) -> None:
-    """Place `requests` once the stream is live, and wait until the stream has shown each of them."""
+    """Place `requests` after the first re-sync; wait until the stream has shown each (so it is live)."""
     await events.wait_for(AccountResynced)
     for request in requests:
         await gateway.place_order(request)

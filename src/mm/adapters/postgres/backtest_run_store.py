@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import RowMapping, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
@@ -106,7 +106,7 @@ def _mode_row(run_id: int, seq: int, change: ModeChange) -> dict[str, Any]:
     }
 
 
-def _record(run: Mapping[str, Any], fills: list[Any], modes: list[Any]) -> BacktestRunRecord:
+def _record(run: RowMapping, fills: Sequence[RowMapping], modes: Sequence[RowMapping]) -> BacktestRunRecord:
     return BacktestRunRecord(
         exchange=run["exchange"],
         symbol=run["symbol"],
@@ -125,7 +125,7 @@ def _record(run: Mapping[str, Any], fills: list[Any], modes: list[Any]) -> Backt
     )
 
 
-def _backtest_fill(exchange: str, symbol: str, row: Mapping[str, Any]) -> BacktestFill:
+def _backtest_fill(exchange: str, symbol: str, row: RowMapping) -> BacktestFill:
     fill = FillRecord(
         exchange=exchange,
         fill_id=row["fill_id"],
@@ -143,7 +143,7 @@ def _backtest_fill(exchange: str, symbol: str, row: Mapping[str, Any]) -> Backte
     return BacktestFill(enriched, row["position_after"])
 
 
-def _markout(horizon_s: int, row: Mapping[str, Any]) -> HorizonMarkout | None:
+def _markout(horizon_s: int, row: RowMapping) -> HorizonMarkout | None:
     price: Decimal | None = row[f"markout_{horizon_s}s"]
     bps: Decimal | None = row[f"markout_{horizon_s}s_bps"]
     if price is None or bps is None:

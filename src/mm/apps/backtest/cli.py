@@ -104,7 +104,11 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
         help="market data (and the venue's answers) reach the engine this much later",
     )
     sim.add_argument(
-        "--order-latency-ms", type=_non_negative_int, default=0, metavar="MS", help="order requests reach the venue this much later"
+        "--order-latency-ms",
+        type=_non_negative_int,
+        default=0,
+        metavar="MS",
+        help="order requests reach the venue this much later",
     )
     sim.add_argument(
         "--tick-interval-ms",
@@ -130,7 +134,9 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_params_options(parser: argparse.ArgumentParser) -> None:
-    params = parser.add_argument_group("strategy params (default: STRATEGY_PARAMS, else the defaults without mark/index)")
+    params = parser.add_argument_group(
+        "strategy params (default: STRATEGY_PARAMS, else the defaults without mark/index)"
+    )
     params.add_argument(
         "--set",
         dest="param_overrides",
@@ -159,6 +165,8 @@ def add_parser(subparsers: Any) -> None:
     _add_simulation_options(parser)
     _add_params_options(parser)
     out = parser.add_argument_group("output")
-    out.add_argument("--report", type=Path, metavar="PATH", help="HTML report file (default BACKTEST_REPORT_DIR/backtest-<run>.html)")
+    out.add_argument(
+        "--report", type=Path, metavar="PATH", help="HTML report file (default BACKTEST_REPORT_DIR/backtest-<run>.html)"
+    )
     out.add_argument("--no-report", action="store_true", help="write no HTML report")
     parser.set_defaults(run=_run)

@@ -35,9 +35,9 @@ class Container(ExecutorContainer):
     """`settings` is a `BacktestSettings` (an `ExecutorSettings`); build it with `backtest_container`."""
 
     # --- swapped: the exchange (simulated, one per run); the Extended sessions are never opened
-    rest_session = providers.Object(None)
-    paper_gateway = providers.Object(None)
-    gateway = providers.Object(simulated_venue)
+    rest_session = providers.Object(None)  # type: ignore[assignment,var-annotated]  # overrides on purpose
+    paper_gateway = providers.Object(None)  # type: ignore[assignment,var-annotated]
+    gateway = providers.Object(simulated_venue)  # type: ignore[assignment]
 
     # --- recorded data and the run store
     database_market_data = providers.Singleton(PostgresRecordedMarketData, engine=ExecutorContainer.shared.engine)

@@ -11,13 +11,14 @@ import html
 import io
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from numpy.typing import NDArray
 
 from mm.apps.backtest.summary_table import summary_rows
 from mm.domain.fill_summary import MARKOUT_HORIZONS_S
@@ -27,8 +28,13 @@ from mm.usecases.backtest.backtest import BacktestResult
 _MODE_COLOURS = {Mode.NORMAL: "#4caf50", Mode.DEFENSIVE: "#ffb300", Mode.PAUSE: "#e53935"}
 
 
-def _times(ts_ms: Sequence[int]) -> list[datetime]:
-    return [datetime.fromtimestamp(ts / 1000, tz=UTC) for ts in ts_ms]
+def _times(ts_ms: Sequence[int]) -> NDArray[np.datetime64]:
+    return np.array(ts_ms, dtype="datetime64[ms]")
+
+
+def _values(values: Sequence[float | None]) -> NDArray[np.float64]:
+    """Floats for plotting; a missing value (None) leaves a gap."""
+    return np.array([np.nan if value is None else value for value in values], dtype=np.float64)
 
 
 def _png(draw: Callable[[Axes], None], height_in: float = 3.2) -> str:
@@ -43,7 +49,7 @@ def _png(draw: Callable[[Axes], None], height_in: float = 3.2) -> str:
 def _draw_pnl(result: BacktestResult) -> Callable[[Axes], None]:
     def draw(axes: Axes) -> None:
         samples = [s for s in result.pnl if s.pnl is not None]
-        axes.plot(_times([s.ts_ms for s in samples]), [s.pnl for s in samples], color="#1e88e5", linewidth=1)
+        axes.plot(_times([s.ts_ms for s in samples]), _values([s.pnl for s in samples]), color="#1e88e5", linewidth=1)
         axes.axhline(0, color="grey", linewidth=0.5)
         axes.set_title("PnL marked to mid, fees included (quote currency)")
 
@@ -56,7 +62,7 @@ def _draw_inventory(result: BacktestResult) -> Callable[[Axes], None]:
         times = [result.record.start_ms, *(f.enriched.fill.ts_ms for f in fills), result.record.end_ms]
         positions = [0.0, *(float(f.position_after) for f in fills)]
         positions.append(positions[-1])
-        axes.step(_times(times), positions, where="post", color="#6d4c41", linewidth=1)
+        axes.step(_times(times), _values(positions), where="post", color="#6d4c41", linewidth=1)
         axes.axhline(0, color="grey", linewidth=0.5)
         axes.set_title("inventory (base units)")
 
@@ -67,17 +73,22 @@ def _draw_quotes(result: BacktestResult) -> Callable[[Axes], None]:
     def draw(axes: Axes) -> None:
         book = [s for s in result.pnl if s.bid_px is not None and s.ask_px is not None]
         book_times = _times([s.ts_ms for s in book])
-        axes.plot(book_times, [s.bid_px for s in book], color="#9e9e9e", linewidth=0.8, label="best bid / ask")
-        axes.plot(book_times, [s.ask_px for s in book], color="#9e9e9e", linewidth=0.8)
+        axes.plot(book_times, _values([s.bid_px for s in book]), color="#9e9e9e", linewidth=0.8, label="best bid / ask")
+        axes.plot(book_times, _values([s.ask_px for s in book]), color="#9e9e9e", linewidth=0.8)
         quotes = result.quotes
         quote_times = _times([q.ts_ms for q in quotes] + [result.record.end_ms])
-        bids = [float(q.bid_px) if q.bid_px is not None else None for q in quotes]
-        asks = [float(q.ask_px) if q.ask_px is not None else None for q in quotes]
-        axes.step(quote_times, [*bids, bids[-1] if bids else None], where="post", color="#43a047", linewidth=0.8, label="our bid")
-        axes.step(quote_times, [*asks, asks[-1] if asks else None], where="post", color="#e53935", linewidth=0.8, label="our ask")
+        for label, colour, prices in (
+            ("our bid", "#43a047", [q.bid_px for q in quotes]),
+            ("our ask", "#e53935", [q.ask_px for q in quotes]),
+        ):
+            values = _values([float(price) if price is not None else None for price in prices])
+            axes.step(
+                quote_times, np.append(values, values[-1:]), where="post", color=colour, linewidth=0.8, label=label
+            )
         for side_sign, colour in ((1, "#1b5e20"), (-1, "#b71c1c")):
             fills = [f.enriched.fill for f in result.fills if f.enriched.fill.side.sign == side_sign]
-            axes.scatter(_times([f.ts_ms for f in fills]), [float(f.price) for f in fills], s=14, color=colour, zorder=3)
+            fill_prices = _values([float(f.price) for f in fills])
+            axes.scatter(_times([f.ts_ms for f in fills]), fill_prices, s=14, color=colour, zorder=3)
         axes.legend(loc="upper left", fontsize="small")
         axes.set_title("desired quotes against the book (dots: fills)")
 
@@ -103,11 +114,11 @@ def _draw_markouts(result: BacktestResult) -> Callable[[Axes], None]:
 def _draw_modes(result: BacktestResult) -> Callable[[Axes], None]:
     def draw(axes: Axes) -> None:
         for interval in result.modes:
-            start = datetime.fromtimestamp(interval.start_ms / 1000, tz=UTC)
-            end = datetime.fromtimestamp(max(interval.end_ms, interval.start_ms + 1) / 1000, tz=UTC)
-            axes.axvspan(start, end, color=_MODE_COLOURS[interval.mode], linewidth=0)  # type: ignore[arg-type]
+            start, end = _times([interval.start_ms, max(interval.end_ms, interval.start_ms + 1)])
+            axes.axvspan(start, end, color=_MODE_COLOURS[interval.mode], linewidth=0)
         axes.set_yticks([])
-        axes.set_xlim(*_times([result.record.start_ms, result.record.end_ms]))  # type: ignore[arg-type]
+        first, last = _times([result.record.start_ms, result.record.end_ms])
+        axes.set_xlim(first, last)
         handles = [Patch(color=colour, label=mode.value) for mode, colour in _MODE_COLOURS.items()]
         axes.legend(handles=handles, loc="upper right", fontsize="small", ncols=3)
         axes.set_title("mode timeline (PAUSE episodes in red)")

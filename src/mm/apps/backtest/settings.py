@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from mm.apps.executor.settings import ExecutorSettings
 from mm.apps.backtest.shipped_slice import SHIPPED_SYMBOL
+from mm.apps.executor.settings import ExecutorSettings
 from mm.apps.settings import Symbols
 
 

@@ -6,6 +6,7 @@ adds the ports around it: recorded data in, the run record out to its store.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -180,7 +181,9 @@ def replay_tape(
     fills = backtest_fills(log.fills, tape.book, spec.markouts)
     intervals = mode_intervals(log.modes, end_ms)
     pauses = pause_intervals(intervals)
-    summary = _summary(log.counts, fills, intervals, pauses, tape, wall_seconds)
+    summary = _summary(
+        counts=log.counts, fills=fills, intervals=intervals, pauses=pauses, tape=tape, wall_seconds=wall_seconds
+    )
     record = BacktestRunRecord(
         exchange=spec.exchange,
         symbol=spec.symbol,
@@ -219,6 +222,7 @@ def _engine_config(spec: BacktestSpec, template: EngineConfig | None) -> EngineC
 
 
 def _summary(
+    *,
     counts: ReplayCounts,
     fills: list[BacktestFill],
     intervals: list[ModeInterval],
@@ -233,7 +237,9 @@ def _summary(
     mtm = totals.realized_pnl - totals.fees
     if last_mid is not None and totals.avg_entry_px is not None:
         mtm += totals.position * (last_mid - totals.avg_entry_px)
-    time_in = {mode.value: sum(i.duration_ms for i in intervals if i.mode is mode) for mode in {i.mode for i in intervals}}
+    time_in = {
+        mode.value: sum(i.duration_ms for i in intervals if i.mode is mode) for mode in {i.mode for i in intervals}
+    }
     return {
         "rows": tape.row_count,
         "wall_seconds": round(wall_seconds, 6),
@@ -267,7 +273,7 @@ def _last_mid(tape: MarketTape) -> Decimal | None:
     book = tape.book
     for index in range(len(book) - 1, -1, -1):
         bid, ask = book.bid_px[index], book.ask_px[index]
-        if bid == bid and ask == ask:  # not NaN
+        if not (math.isnan(bid) or math.isnan(ask)):
             return (Decimal(repr(bid)) + Decimal(repr(ask))) / 2
     return None
 

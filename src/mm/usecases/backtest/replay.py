@@ -29,6 +29,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from mm.domain.backtest_run import ModeChange
 from mm.domain.engine_commands import (
     CancelAll,
     CancelOrder,
@@ -45,7 +46,6 @@ from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStat
 from mm.domain.side import Side
 from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
 from mm.ports.replay_venue import ReplayVenue
-from mm.domain.backtest_run import ModeChange
 from mm.usecases.backtest.replay_log import QuoteChange, ReplayLog
 from mm.usecases.quote_engine import QuoteEngine
 
@@ -94,40 +94,41 @@ class _Columns:
     def of(tape: MarketTape) -> _Columns:
         book, trades, prices = tape.book, tape.trades, tape.prices
         bid_px, bid_sz, ask_px, ask_sz = (c.tolist() for c in (book.bid_px, book.bid_sz, book.ask_px, book.ask_sz))
-        engine_sides: tuple[list[float | None], ...] = (bid_px, bid_sz, ask_px, ask_sz)  # type: ignore[assignment]
+        engine_bid_px: list[float | None] = list(bid_px)
+        engine_bid_sz: list[float | None] = list(bid_sz)
+        engine_ask_px: list[float | None] = list(ask_px)
+        engine_ask_sz: list[float | None] = list(ask_sz)
         if book.has_empty_side:
-            engine_sides = _with_empty_sides(bid_px, bid_sz, ask_px, ask_sz)
+            _empty_sides_to_none(engine_bid_px, engine_bid_sz)
+            _empty_sides_to_none(engine_ask_px, engine_ask_sz)
         trade_ts = trades.ts_ms.tolist()
-        liquidations = [ts for ts, flag in zip(trade_ts, trades.is_liquidation, strict=True) if flag]
         return _Columns(
-            book.ts_ms.tolist(),
-            bid_px,
-            bid_sz,
-            ask_px,
-            ask_sz,
-            *engine_sides,
-            trade_ts,
-            trades.px.tolist(),
-            trades.sz.tolist(),
-            [Side.BUY if flag else Side.SELL for flag in trades.is_buy],
-            trades.is_history.tolist(),
-            liquidations,
-            prices.ts_ms.tolist(),
-            prices.is_mark.tolist(),
-            prices.px.tolist(),
+            book_ts=book.ts_ms.tolist(),
+            bid_px=bid_px,
+            bid_sz=bid_sz,
+            ask_px=ask_px,
+            ask_sz=ask_sz,
+            engine_bid_px=engine_bid_px,
+            engine_bid_sz=engine_bid_sz,
+            engine_ask_px=engine_ask_px,
+            engine_ask_sz=engine_ask_sz,
+            trade_ts=trade_ts,
+            trade_px=trades.px.tolist(),
+            trade_sz=trades.sz.tolist(),
+            trade_side=[Side.BUY if flag else Side.SELL for flag in trades.is_buy],
+            trade_is_history=trades.is_history.tolist(),
+            liquidation_ts=[ts for ts, flag in zip(trade_ts, trades.is_liquidation, strict=True) if flag],
+            price_ts=prices.ts_ms.tolist(),
+            price_is_mark=prices.is_mark.tolist(),
+            price_px=prices.px.tolist(),
         )
 
 
-def _with_empty_sides(*columns: list[float]) -> tuple[list[float | None], ...]:
-    bid_px, bid_sz, ask_px, ask_sz = columns
-    bid_missing = [math.isnan(px) for px in bid_px]
-    ask_missing = [math.isnan(px) for px in ask_px]
-    return (
-        [None if gone else value for value, gone in zip(bid_px, bid_missing, strict=True)],
-        [None if gone else value for value, gone in zip(bid_sz, bid_missing, strict=True)],
-        [None if gone else value for value, gone in zip(ask_px, ask_missing, strict=True)],
-        [None if gone else value for value, gone in zip(ask_sz, ask_missing, strict=True)],
-    )
+def _empty_sides_to_none(prices: list[float | None], sizes: list[float | None]) -> None:
+    """The engine's view of an empty side: None price and size (the venue's is a NaN price)."""
+    for index, price in enumerate(prices):
+        if price is None or math.isnan(price):
+            prices[index] = sizes[index] = None
 
 
 class Replay:
@@ -172,7 +173,7 @@ class Replay:
         self._finish()
         return self.log
 
-    def _run_book_and_trades(self, c: _Columns) -> None:  # noqa: PLR0915 - the hot loop, inlined on purpose (measured)
+    def _run_book_and_trades(self, c: _Columns) -> None:  # noqa: PLR0912, PLR0915 - the hot loop, inlined on purpose (measured)
         """The loop for tapes of book and trade rows only (every shared recording): the fast path."""
         engine, venue, log = self.engine, self.venue, self.log
         on_bbo, on_trade, advance_to = venue.on_bbo, venue.on_trade, venue.advance_to
@@ -200,8 +201,7 @@ class Replay:
             now = venue_ms if venue_ms < engine_ms else engine_ms
             if now >= NEVER_MS:
                 break  # the data is over: no more time is simulated
-            if self._timer_at < now:
-                now = self._timer_at
+            now = min(now, self._timer_at)
             if deliveries and deliveries[0][0] < now:
                 now = deliveries[0][0]
             advance_to(now)
@@ -229,7 +229,9 @@ class Replay:
                 while last_row + 1 < book_count and book_ts[last_row + 1] == recorded_ms:
                     market_on_bbo(now, e_bid_px[last_row], e_bid_sz[last_row], e_ask_px[last_row], e_ask_sz[last_row])
                     last_row += 1
-                commands = engine_on_bbo(now, e_bid_px[last_row], e_bid_sz[last_row], e_ask_px[last_row], e_ask_sz[last_row])
+                commands = engine_on_bbo(
+                    now, e_bid_px[last_row], e_bid_sz[last_row], e_ask_px[last_row], e_ask_sz[last_row]
+                )
                 engine_row = last_row + 1
                 self._after_engine_call(commands, now)
             if book_row + trade_row >= next_progress:
@@ -473,7 +475,9 @@ def _apply_engine_group(
     market = engine.market
     for _ts, kind, index in group[:-1]:
         if kind == _BOOK:
-            market.on_bbo(now, c.engine_bid_px[index], c.engine_bid_sz[index], c.engine_ask_px[index], c.engine_ask_sz[index])
+            market.on_bbo(
+                now, c.engine_bid_px[index], c.engine_bid_sz[index], c.engine_ask_px[index], c.engine_ask_sz[index]
+            )
         elif kind == _MARK:
             market.on_mark(now, c.price_px[index])
         elif kind == _INDEX:

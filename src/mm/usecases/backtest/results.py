@@ -70,11 +70,11 @@ def _mids_for(fills: Sequence[FillRecord], book: BookColumns) -> tuple[list[int]
     Only those rows are converted to Decimal: an as-of lookup on this subset finds the same row as
     on the whole book, since every row it can return is in it.
     """
-    two_sided = [
-        index
-        for index in range(len(book))
-        if not (math.isnan(book.bid_px[index]) or math.isnan(book.ask_px[index]))
-    ] if book.has_empty_side else None
+    two_sided = (
+        [index for index in range(len(book)) if not (math.isnan(book.bid_px[index]) or math.isnan(book.ask_px[index]))]
+        if book.has_empty_side
+        else None
+    )
     ts_ms = book.ts_ms if two_sided is None else [book.ts_ms[index] for index in two_sided]
     wanted: set[int] = set()
     for fill in fills:
@@ -178,7 +178,16 @@ def account_totals(fills: Sequence[FillRecord]) -> AccountTotals:
         buys += fill.side.sign > 0
         max_abs = max(max_abs, abs(basis.position))
     return AccountTotals(
-        len(fills), buys, len(fills) - buys, volume, notional, fees, realized, basis.position, basis.avg_entry_px, max_abs
+        len(fills),
+        buys,
+        len(fills) - buys,
+        volume,
+        notional,
+        fees,
+        realized,
+        basis.position,
+        basis.avg_entry_px,
+        max_abs,
     )
 
 

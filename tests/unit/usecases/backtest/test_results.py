@@ -51,7 +51,7 @@ def test_markouts_are_the_summarizers_own_over_the_whole_book() -> None:
 
 
 def test_markouts_skip_one_sided_book_rows() -> None:
-    book = a_book([(0, 100.0, 100.2), (500, 100.4, math.nan)])
+    book = a_book([(0, 100.0, 100.2), (500, 100.4, math.nan), (1_000, 101.0, 101.2)])
     [fill] = backtest_fills([a_fill(600, Side.BUY, "100")], book, MarkoutSpec())
     assert fill.enriched.mid_at_fill == Decimal("100.1")
 
@@ -59,7 +59,10 @@ def test_markouts_skip_one_sided_book_rows() -> None:
 def test_each_fill_carries_the_position_it_left() -> None:
     book = a_book([(0, 100.0, 100.2)])
     fills = [a_fill(1, Side.BUY, "100", "0.002"), a_fill(2, Side.SELL, "100.2", "0.003")]
-    assert [f.position_after for f in backtest_fills(fills, book, MarkoutSpec())] == [Decimal("0.002"), Decimal("-0.001")]
+    assert [f.position_after for f in backtest_fills(fills, book, MarkoutSpec())] == [
+        Decimal("0.002"),
+        Decimal("-0.001"),
+    ]
 
 
 def test_pnl_samples_mark_the_position_to_the_mid_fees_included() -> None:
@@ -81,7 +84,10 @@ def test_mode_intervals_merge_repeats_and_last_until_the_end_of_the_data() -> No
         ModeChange(T0 + 500, Mode.NORMAL),
     ]
     intervals = mode_intervals(changes, T0 + 900)
-    assert [(i.start_ms - T0, i.end_ms - T0, i.mode) for i in intervals] == [(0, 500, Mode.DEFENSIVE), (500, 900, Mode.NORMAL)]
+    assert [(i.start_ms - T0, i.end_ms - T0, i.mode) for i in intervals] == [
+        (0, 500, Mode.DEFENSIVE),
+        (500, 900, Mode.NORMAL),
+    ]
 
 
 def test_pause_intervals_join_pauses_whose_reasons_changed() -> None:
