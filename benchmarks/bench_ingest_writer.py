@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import gzip
 import json
@@ -41,6 +42,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -185,6 +187,12 @@ def serve_fake_extended(pipe: Connection, events: int) -> None:
     asyncio.run(main())
 
 
+def _receive(pipe: Connection, timeout_s: float) -> Any:
+    if not pipe.poll(timeout_s):
+        raise TimeoutError(f"the fake Extended server process said nothing for {timeout_s} s")
+    return pipe.recv()
+
+
 def _cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -200,7 +208,8 @@ def measure_end_to_end(url: str, events: int, spool: Path) -> tuple[int, int, fl
     parent, child = context.Pipe()
     server = context.Process(target=serve_fake_extended, args=(child, events), daemon=True)
     server.start()
-    stream_url = parent.recv()
+    child.close()  # so that a child that dies ends our reads (EOFError) instead of hanging them
+    stream_url = str(_receive(parent, timeout_s=60))
 
     async def main() -> tuple[int, int, float]:
         metrics = PrometheusMetrics()
@@ -218,24 +227,34 @@ def measure_end_to_end(url: str, events: int, spool: Path) -> tuple[int, int, fl
         loop = asyncio.get_running_loop()
         cpu_before = _cpu_s()
         parent.send("go")
-        frames_sent = await loop.run_in_executor(None, parent.recv)
+        frames_sent: int = await loop.run_in_executor(None, _receive, parent, 600)
         while True:  # the count lives in the metrics registry: poll it
             if _frames_received(metrics) >= frames_sent:
                 break
             await asyncio.sleep(0.01)
+        await recorder.stop()  # hands over the events still queued in the feed, then ends
+        await recording
         await sink.flush()
         cpu_s = _cpu_s() - cpu_before
-        rows = sum(metrics.value("ingest_rows_written_total", table=t) or 0 for t in ("md_bbo", "md_trade", "md_price"))
-        await recorder.stop()
-        await recording
         await sink.aclose()
-        return _frames_received(metrics), int(rows), cpu_s
+        return _frames_received(metrics), _rows_stored(url), cpu_s
 
     try:
         return asyncio.run(main())
     finally:
-        parent.send("stop")
+        with contextlib.suppress(OSError):
+            parent.send("stop")
         server.join(10)
+        if server.is_alive():
+            server.terminate()
+
+
+def _rows_stored(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        counted = conn.execute(
+            "SELECT (SELECT count(*) FROM md_bbo) + (SELECT count(*) FROM md_trade) + (SELECT count(*) FROM md_price)"
+        ).fetchone()
+    return int(counted[0]) if counted else 0
 
 
 def _frames_received(metrics: PrometheusMetrics) -> int:

@@ -24,7 +24,8 @@ def init_logging(settings: CommonSettings) -> Iterator[None]:
     yield
 
 
-def init_database_url(settings: CommonSettings) -> Iterator[str]:
+def init_database_url(settings: CommonSettings, logging_ready: None) -> Iterator[str]:
+    """The database for the app's lifetime; `logging_ready` orders it after logging, so its failure is logged."""
     with open_database(settings) as url:
         yield url
 
@@ -55,7 +56,7 @@ class SharedContainer(containers.DeclarativeContainer):
 
     # --- resources
     logging = providers.Resource(init_logging, settings=settings)
-    database_url = providers.Resource(init_database_url, settings=settings)
+    database_url = providers.Resource(init_database_url, settings=settings, logging_ready=logging)
     engine = providers.Resource(init_engine, url=database_url)
     metrics = providers.Singleton(PrometheusMetrics)
     metrics_server = providers.Resource(init_metrics_server, metrics=metrics, port=settings.provided.metrics_port)

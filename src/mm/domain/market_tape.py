@@ -40,7 +40,7 @@ class BookColumns:
     @property
     def has_empty_side(self) -> bool:
         """Whether some row lacks a bid or an ask (NaN), so replays must map NaN to 'no level'."""
-        return any(math.isnan(px) for px in self.bid_px) or any(math.isnan(px) for px in self.ask_px)
+        return any(map(math.isnan, self.bid_px)) or any(map(math.isnan, self.ask_px))
 
 
 @dataclass(frozen=True, slots=True)

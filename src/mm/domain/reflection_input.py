@@ -17,7 +17,10 @@ from mm.domain.side import Side
 
 @dataclass(frozen=True, slots=True)
 class HourlyAggregate:
-    """One `agg_1h` bucket. PnL and volume are in quote and base units; times in seconds."""
+    """One `agg_1h` bucket (`agg_1m` rows have the same shape and are read as this too).
+
+    PnL and volume are in quote and base units; times in seconds.
+    """
 
     bucket_start_ms: int
     fill_count: int

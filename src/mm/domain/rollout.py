@@ -91,6 +91,19 @@ class ParamVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class AppliedChange:
+    """A proposal's APPLIED rollout: when it happened, the params version it replaced and the one it made.
+
+    `replaced` is the `strategy_params` row of the rollout's `from_version`: what a rollback restores.
+    """
+
+    proposal_id: str
+    applied_ts_ms: int
+    replaced: ParamVersion
+    applied_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class RolloutRecord:
     """One `param_rollout` row: what was done to which proposal, between which param versions, and why."""
 

@@ -36,7 +36,7 @@ def _is_on_grid(value: float, decimals: int) -> bool:
     return abs(scaled - round(scaled)) <= _ON_GRID_TOLERANCE * max(1.0, scaled)
 
 
-def infer_instrument(tape: MarketTape, *, sample_rows: int = 20_000) -> Instrument:
+def infer_instrument(tape: MarketTape, *, sample_rows: int = 5_000) -> Instrument:
     """Tick from book and trade prices, step (and minimum size) from sizes, over the first `sample_rows` rows."""
     book, trades = tape.book, tape.trades
     prices = chain(islice(book.bid_px, sample_rows), islice(book.ask_px, sample_rows), islice(trades.px, sample_rows))

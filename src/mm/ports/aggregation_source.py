@@ -1,4 +1,4 @@
-"""Where the reflector reads what the summarizer computed: hourly aggregates and the worst fills."""
+"""Where the reflector and the rollback watch read what the summarizer computed: aggregates and the worst fills."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from mm.domain.reflection_window import ReflectionWindow
 class AggregationSource(Protocol):
     async def hourly_aggregates(self, exchange: str, symbol: str, window: ReflectionWindow) -> list[HourlyAggregate]:
         """The market's 1-hour buckets starting inside the window, oldest first."""
+        ...
+
+    async def minute_aggregates(self, exchange: str, symbol: str, window: ReflectionWindow) -> list[HourlyAggregate]:
+        """The market's 1-minute buckets (`agg_1m`, same shape as the hourly) starting inside the window, oldest first."""
         ...
 
     async def worst_fills(self, exchange: str, symbol: str, window: ReflectionWindow, limit: int) -> list[WorstFill]:

@@ -5,12 +5,23 @@ from __future__ import annotations
 from typing import Protocol
 
 from mm.domain.params import StrategyParams
-from mm.domain.rollout import ParamVersion, RolloutRecord
+from mm.domain.rollout import AppliedChange, ParamVersion, RolloutRecord
 
 
 class ParamRolloutStore(Protocol):
     async def current(self, exchange: str, symbol: str) -> StrategyParams | None:
         """The market's newest stored params, or None if none are stored."""
+        ...
+
+    async def current_version(self, exchange: str, symbol: str) -> ParamVersion | None:
+        """The market's newest stored params version with where it came from, or None if none is stored."""
+        ...
+
+    async def applied_change(self, proposal_id: str) -> AppliedChange | None:
+        """The proposal's APPLIED rollout with the params version it replaced (`from_version`'s row).
+
+        None when the proposal was never applied (or the replaced version is not stored).
+        """
         ...
 
     async def save_version(self, version: ParamVersion) -> None:

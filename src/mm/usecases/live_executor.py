@@ -35,7 +35,7 @@ from mm.domain.params import StrategyParams
 from mm.domain.side import Side
 from mm.ports.account_stream import AccountStream
 from mm.ports.clock import Clock
-from mm.ports.errors import AuthFailed, ExchangeError, RetryableError, StoreConflict, StoreError
+from mm.ports.errors import AuthFailed, ExchangeError, RetryableError, StoreError
 from mm.ports.market_data_feed import MarketDataFeed
 from mm.ports.strategy_state_store import StrategyStateStore
 from mm.ports.trading_gateway import TradingGateway
@@ -45,7 +45,9 @@ from mm.usecases.engine_config import EngineConfig
 from mm.usecases.executor_metrics import ExecutorMetrics
 from mm.usecases.journal_writer import JournalWriter
 from mm.usecases.order_sender import OrderSender
+from mm.usecases.params_check import ParamsCheck
 from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.roll_back_proposal import RollbackWatcher
 from mm.usecases.state_saver import StateSaver
 
 _log = structlog.get_logger(__name__)
@@ -96,6 +98,7 @@ class LiveExecutor:
         metrics: ExecutorMetrics,
         stopwatch_ns: Callable[[], int],
         proposals: ProposalApplier | None = None,
+        rollbacks: RollbackWatcher | None = None,
     ) -> None:
         missing = [symbol for symbol in config.symbols if symbol not in params]
         if missing:
@@ -110,7 +113,7 @@ class LiveExecutor:
         self._clock = clock
         self._metrics = metrics
         self._stopwatch_ns = stopwatch_ns
-        self._proposals = proposals
+        self._params_check = ParamsCheck(proposals=proposals, rollbacks=rollbacks, clock=clock)
         self.engines: dict[str, QuoteEngine] = {}
         exchange = config.markets[0].exchange
         self._sender = OrderSender(
@@ -186,8 +189,8 @@ class LiveExecutor:
             self._spawn("timer", self._timer_loop()),
             self._spawn("dead-man-switch", self._dead_man_switch_loop()),
         ]
-        if self._proposals is not None:
-            loops.append(self._spawn("proposals", self._proposal_loop(self._proposals)))
+        if self._params_check.is_enabled:
+            loops.append(self._spawn("params-check", self._params_loop(self._params_check)))
         stopping = self._spawn("stop", stop.wait())
         failing = self._spawn("sender-failure", self._sender.failed.wait())
         watched = [*loops, *self._background, stopping, failing]
@@ -317,28 +320,12 @@ class LiveExecutor:
             return
         self._metrics.dead_man_switch.inc(outcome="armed" if countdown else "disarmed")
 
-    async def _proposal_loop(self, proposals: ProposalApplier) -> None:
-        """Now and then, apply the newest stored params proposal if operations are calm (or refuse it)."""
+    async def _params_loop(self, check: ParamsCheck) -> None:
+        """Now and then, check each market's params: roll back a change whose conditions triggered, apply a proposal."""
         while True:
             await self._clock.sleep(self.config.proposal_check_interval_s)
             for engine in self.engines.values():
-                await self._apply_newest_proposal(proposals, engine)
-
-    async def _apply_newest_proposal(self, proposals: ProposalApplier, engine: QuoteEngine) -> None:
-        market = engine.config
-        facts = engine.operational_facts(self._clock.now_ms())
-        try:
-            decision = await proposals.apply_newest(market.exchange, market.symbol, facts)
-        except StoreConflict as error:
-            # Another executor decided on it, or the params moved on: the next check starts afresh.
-            _log.warning("proposal_check_conflicted", symbol=market.symbol, error=str(error))
-            return
-        except RetryableError as error:
-            _log.warning("proposal_check_failed", symbol=market.symbol, error=str(error))
-            return
-        if decision is not None and decision.new_params is not None:
-            engine.apply_params(decision.new_params)
-            _log.info("strategy_params_applied", symbol=market.symbol, version=decision.new_params.version)
+                await check.run(engine)
 
     # --- stop ----------------------------------------------------------------------------------
 

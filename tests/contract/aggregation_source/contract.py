@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from decimal import Decimal
+from typing import Protocol
 
 import pytest
 
@@ -17,8 +18,20 @@ from mm.ports.aggregation_source import AggregationSource
 HOUR_0_MS = 1_767_225_600_000  # 2026-01-01T00:00Z
 WINDOW = ReflectionWindow(HOUR_0_MS, HOUR_0_MS + 2 * HOUR_MS)
 
-SeedSource = Callable[[str, Sequence[HourlyAggregate], Sequence[WorstFill]], Awaitable[AggregationSource]]
-"""(symbol, aggregates, fills) -> a source holding exactly those rows for ("extended", symbol)."""
+MINUTE_MS = 60_000
+
+
+class SeedSource(Protocol):
+    """(symbol, hourly aggregates, fills, minute aggregates) -> a source holding exactly those rows for
+    ("extended", symbol)."""
+
+    def __call__(
+        self,
+        symbol: str,
+        aggregates: Sequence[HourlyAggregate],
+        fills: Sequence[WorstFill],
+        minute_aggregates: Sequence[HourlyAggregate] = (),
+    ) -> Awaitable[AggregationSource]: ...
 
 
 def aggregate(bucket_start_ms: int, fill_count: int = 4, **overrides: object) -> HourlyAggregate:
@@ -103,6 +116,29 @@ class AggregationSourceContract:
     async def test_another_markets_aggregates_are_not_returned(self, seed_source: SeedSource, symbol: str) -> None:
         source = await seed_source(symbol, [aggregate(HOUR_0_MS)], [])
         assert await source.hourly_aggregates("extended", symbol + "X", WINDOW) == []
+
+    async def test_minute_aggregates_inside_the_window_come_back_oldest_first(
+        self, seed_source: SeedSource, symbol: str
+    ) -> None:
+        second, first = aggregate(HOUR_0_MS + MINUTE_MS), aggregate(HOUR_0_MS)
+        source = await seed_source(symbol, [], [], [second, first])
+        assert await source.minute_aggregates("extended", symbol, WINDOW) == [first, second]
+
+    async def test_minute_aggregates_outside_the_window_are_left_out(
+        self, seed_source: SeedSource, symbol: str
+    ) -> None:
+        inside = aggregate(WINDOW.end_ms - MINUTE_MS)
+        outside = [aggregate(HOUR_0_MS - MINUTE_MS), aggregate(WINDOW.end_ms)]
+        source = await seed_source(symbol, [], [], [*outside, inside])
+        assert await source.minute_aggregates("extended", symbol, WINDOW) == [inside]
+
+    async def test_minute_and_hourly_aggregates_are_kept_apart(self, seed_source: SeedSource, symbol: str) -> None:
+        hourly, minute = aggregate(HOUR_0_MS, fill_count=40), aggregate(HOUR_0_MS, fill_count=2)
+        source = await seed_source(symbol, [hourly], [], [minute])
+        assert (
+            await source.hourly_aggregates("extended", symbol, WINDOW),
+            await source.minute_aggregates("extended", symbol, WINDOW),
+        ) == ([hourly], [minute])
 
     async def test_worst_fills_come_back_lowest_10s_markout_first_up_to_the_limit(
         self, seed_source: SeedSource, symbol: str

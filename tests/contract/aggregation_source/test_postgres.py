@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.epoch_ms import to_datetime
-from mm.adapters.postgres.tables import agg_1h, ex_fill, fills_enriched
+from mm.adapters.postgres.tables import agg_1h, agg_1m, ex_fill, fills_enriched
 from mm.domain.reflection_input import HourlyAggregate, WorstFill
 from mm.ports.aggregation_source import AggregationSource
 from tests.contract.aggregation_source.contract import HOUR_0_MS, WINDOW, AggregationSourceContract, SeedSource, fill
@@ -45,11 +45,17 @@ def _fill_rows(symbol: str, fill: WorstFill, *, markout_10s_bps: object) -> tupl
 
 
 async def _insert(
-    engine: AsyncEngine, symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[tuple[WorstFill, object]]
+    engine: AsyncEngine,
+    symbol: str,
+    aggregates: Sequence[HourlyAggregate],
+    fills: Sequence[tuple[WorstFill, object]],
+    minute_aggregates: Sequence[HourlyAggregate] = (),
 ) -> None:
     async with engine.begin() as conn:
         if aggregates:
             await conn.execute(insert(agg_1h), [_aggregate_row(symbol, a) for a in aggregates])
+        if minute_aggregates:
+            await conn.execute(insert(agg_1m), [_aggregate_row(symbol, a) for a in minute_aggregates])
         for worst, markout in fills:
             raw, enriched = _fill_rows(symbol, worst, markout_10s_bps=markout)
             await conn.execute(insert(ex_fill).values(raw))
@@ -62,9 +68,12 @@ class TestPostgresAggregationSource(AggregationSourceContract):
     @pytest.fixture
     def seed_source(self, db_engine: AsyncEngine) -> SeedSource:
         async def seed(
-            symbol: str, aggregates: Sequence[HourlyAggregate], fills: Sequence[WorstFill]
+            symbol: str,
+            aggregates: Sequence[HourlyAggregate],
+            fills: Sequence[WorstFill],
+            minute_aggregates: Sequence[HourlyAggregate] = (),
         ) -> AggregationSource:
-            await _insert(db_engine, symbol, aggregates, [(f, f.markout_10s_bps) for f in fills])
+            await _insert(db_engine, symbol, aggregates, [(f, f.markout_10s_bps) for f in fills], minute_aggregates)
             return PostgresAggregationSource(db_engine)
 
         return seed

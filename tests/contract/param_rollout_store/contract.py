@@ -11,7 +11,14 @@ import pytest
 from mm.domain.mode import Mode
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus
-from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion, RolloutAction, RolloutRecord
+from mm.domain.rollout import (
+    AppliedChange,
+    OperationalFacts,
+    ParamSource,
+    ParamVersion,
+    RolloutAction,
+    RolloutRecord,
+)
 from mm.ports.errors import RecordNotFound, StoreConflict
 from mm.ports.param_proposal_store import ParamProposalStore
 from mm.ports.param_rollout_store import ParamRolloutStore
@@ -145,6 +152,47 @@ class ParamRolloutStoreContract:
         assert stored is not None
         assert stored.status is ProposalStatus.ROLLED_BACK
 
+    async def test_current_version_is_none_when_no_params_are_stored(self, stores: Stores, symbol: str) -> None:
+        assert await stores.rollouts.current_version("extended", symbol) is None
+
+    async def test_current_version_names_the_proposal_that_made_it(self, stores: Stores, symbol: str) -> None:
+        applied = await _applied(stores, symbol)
+        assert await stores.rollouts.current_version("extended", symbol) == applied
+
+    async def test_applied_change_returns_the_exact_params_version_the_proposal_replaced(
+        self, stores: Stores, symbol: str
+    ) -> None:
+        before = version(symbol, 1, source=ParamSource.MANUAL, base_half_spread_bps=2.5, refresh_interval_ms=7000)
+        await stores.rollouts.save_version(before)
+        applied = await _applied(stores, symbol)
+        assert applied.proposal_id is not None
+        assert await stores.rollouts.applied_change(applied.proposal_id) == AppliedChange(
+            applied.proposal_id, TS_MS, before, 2
+        )
+
+    async def test_applied_change_still_names_what_it_replaced_after_a_rollback(
+        self, stores: Stores, symbol: str
+    ) -> None:
+        applied = await _applied(stores, symbol)
+        assert applied.proposal_id is not None
+        back = rollout(
+            symbol, RolloutAction.ROLLED_BACK, applied.proposal_id, from_version=2, to_version=3, ts_ms=TS_MS + 1
+        )
+        await stores.rollouts.record(back, version(symbol, 3, source=ParamSource.ROLLBACK))
+        change = await stores.rollouts.applied_change(applied.proposal_id)
+        assert change is not None
+        assert (change.applied_ts_ms, change.replaced.version, change.applied_version) == (TS_MS, 1, 2)
+
+    async def test_applied_change_is_none_for_a_rejected_proposal(self, stores: Stores, symbol: str) -> None:
+        proposal = stored_proposal(symbol)
+        await stores.proposals.create(proposal)
+        await stores.rollouts.save_version(version(symbol, 1))
+        await stores.rollouts.record(rollout(symbol, RolloutAction.REJECTED, proposal.id))
+        assert await stores.rollouts.applied_change(proposal.id) is None
+
+    async def test_applied_change_is_none_for_an_unknown_proposal(self, stores: Stores) -> None:
+        assert await stores.rollouts.applied_change("no-such-proposal") is None
+
     async def test_history_is_newest_first(self, stores: Stores, symbol: str) -> None:
         records = [rollout(symbol, RolloutAction.REJECTED, None, ts_ms=TS_MS + i, facts=None) for i in range(3)]
         for record in records:
@@ -166,3 +214,16 @@ class ParamRolloutStoreContract:
             sum(isinstance(r, StoreConflict) for r in results),
             len(await stores.rollouts.history("extended", symbol)),
         ) == (1, 1)
+
+
+async def _applied(stores: Stores, symbol: str) -> ParamVersion:
+    """Store a proposal and apply it as version 2 at TS_MS (over a default version 1 unless one is stored)."""
+    proposal = stored_proposal(symbol)
+    await stores.proposals.create(proposal)
+    if await stores.rollouts.current("extended", symbol) is None:
+        await stores.rollouts.save_version(version(symbol, 1))
+    applied = replace(
+        version(symbol, 2, source=ParamSource.PROPOSAL, base_half_spread_bps=2.2), proposal_id=proposal.id
+    )
+    await stores.rollouts.record(rollout(symbol, RolloutAction.APPLIED, proposal.id), applied)
+    return applied

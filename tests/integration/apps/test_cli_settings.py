@@ -48,7 +48,7 @@ def test_an_invalid_value_is_named_with_what_it_expects(tmp_path: Path) -> None:
 
 def _with_password(url: str, password: str) -> str:
     scheme, rest = url.split("://", 1)
-    userinfo, at, hostpart = rest.partition("@")
+    userinfo, _, hostpart = rest.partition("@")
     user = userinfo.split(":", 1)[0]
     return f"{scheme}://{user}:{password}@{hostpart}"
 

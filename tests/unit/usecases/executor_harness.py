@@ -27,6 +27,7 @@ from mm.usecases.engine_config import EngineConfig
 from mm.usecases.executor_metrics import ExecutorMetrics
 from mm.usecases.journal_writer import JournalWriter
 from mm.usecases.live_executor import ExecutorConfig, LiveExecutor
+from mm.usecases.roll_back_proposal import RollbackWatcher
 
 from .engine_examples import BTC, START_MS, SYMBOL
 
@@ -69,6 +70,7 @@ class RunningExecutor:
         store: StrategyStateStore | None = None,
         dead_man_switch_s: int = 30,
         proposals: ProposalApplier | None = None,
+        rollbacks: RollbackWatcher | None = None,
     ) -> None:
         self.venue = venue
         self.clock = venue.clock
@@ -98,6 +100,7 @@ class RunningExecutor:
             metrics=executor_metrics,
             stopwatch_ns=time.perf_counter_ns,
             proposals=proposals,
+            rollbacks=rollbacks,
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task[int] | None = None

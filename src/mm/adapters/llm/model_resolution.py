@@ -17,14 +17,22 @@ from pydantic_ai.providers.openai import OpenAIProvider
 
 from mm.adapters.llm.model_id import ModelConfigError
 from mm.adapters.llm.offline_model import offline_model
+from mm.ports.errors import AdvisorError
 
 _OPENAI_PROVIDERS = frozenset({"openai", "openai-chat"})
 # The OpenAI client insists on a key even for local servers that need none.
 _NO_KEY = "not-needed"
 
 
+class ProviderPackageMissing(AdvisorError):
+    """`MODEL` names a provider whose pydantic-ai extra is not installed: the install is short, not the settings."""
+
+
 def resolve_model(model_id: str | None, *, api_key: SecretStr | None, base_url: str | None) -> Model:
-    """Build the model for `model_id` (None: offline); raise `ModelConfigError` naming what is wrong."""
+    """Build the model for `model_id` (None: offline).
+
+    Raises `ModelConfigError` naming the bad setting, or `ProviderPackageMissing` naming the extra to install.
+    """
     if model_id is None:
         return offline_model()
     provider, _, name = model_id.partition(":")
@@ -36,8 +44,9 @@ def resolve_model(model_id: str | None, *, api_key: SecretStr | None, base_url: 
     try:
         return infer_model(model_id)
     except ImportError as error:
-        raise ModelConfigError(
-            f"MODEL {model_id} needs pydantic-ai-slim[{provider}], which is not installed"
+        raise ProviderPackageMissing(
+            f"MODEL {model_id} needs pydantic-ai-slim[{provider}], which is not installed: "
+            f"pip install 'pydantic-ai-slim[{provider}]', or choose another MODEL"
         ) from error
     except (UserError, ValueError) as error:
         raise ModelConfigError(f"MODEL {model_id} cannot be used: {error}") from error

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from mm.adapters.memory.param_proposal_store import InMemoryParamProposalStore
 from mm.domain.params import StrategyParams
-from mm.domain.rollout import ParamVersion, RolloutRecord
+from mm.domain.rollout import AppliedChange, ParamVersion, RolloutAction, RolloutRecord
 from mm.ports.errors import RecordNotFound, StoreConflict
 
 
@@ -17,8 +17,24 @@ class InMemoryParamRolloutStore:
         self._rollouts: list[RolloutRecord] = []
 
     async def current(self, exchange: str, symbol: str) -> StrategyParams | None:
+        version = await self.current_version(exchange, symbol)
+        return None if version is None else version.params
+
+    async def current_version(self, exchange: str, symbol: str) -> ParamVersion | None:
         versions = self._versions.get((exchange, symbol))
-        return versions[-1].params if versions else None
+        return versions[-1] if versions else None
+
+    async def applied_change(self, proposal_id: str) -> AppliedChange | None:
+        for rollout in reversed(self._rollouts):
+            if rollout.proposal_id != proposal_id or rollout.action is not RolloutAction.APPLIED:
+                continue
+            if rollout.to_version is None:
+                continue
+            versions = self._versions.get((rollout.exchange, rollout.symbol), [])
+            replaced = [v for v in versions if v.version == rollout.from_version]
+            if replaced:
+                return AppliedChange(proposal_id, rollout.ts_ms, replaced[0], rollout.to_version)
+        return None
 
     async def save_version(self, version: ParamVersion) -> None:
         self._check_next(version)

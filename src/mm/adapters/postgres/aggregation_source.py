@@ -1,15 +1,15 @@
-"""`AggregationSource` on Postgres: `agg_1h` buckets and the worst rows of `fills_enriched`."""
+"""`AggregationSource` on Postgres: `agg_1h` / `agg_1m` buckets and the worst rows of `fills_enriched`."""
 
 from __future__ import annotations
 
 from dataclasses import fields
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.adapters.postgres.tables import agg_1h, fills_enriched
+from mm.adapters.postgres.tables import agg_1h, agg_1m, fills_enriched
 from mm.domain.mode import Mode
 from mm.domain.reflection_input import HourlyAggregate, WorstFill
 from mm.domain.reflection_window import ReflectionWindow
@@ -23,7 +23,14 @@ class PostgresAggregationSource:
         self._engine = engine
 
     async def hourly_aggregates(self, exchange: str, symbol: str, window: ReflectionWindow) -> list[HourlyAggregate]:
-        table = agg_1h
+        return await self._aggregates(agg_1h, exchange, symbol, window)
+
+    async def minute_aggregates(self, exchange: str, symbol: str, window: ReflectionWindow) -> list[HourlyAggregate]:
+        return await self._aggregates(agg_1m, exchange, symbol, window)
+
+    async def _aggregates(
+        self, table: Table, exchange: str, symbol: str, window: ReflectionWindow
+    ) -> list[HourlyAggregate]:
         query = (
             select(table.c.bucket_start, *(table.c[name] for name in _AGGREGATE_COLUMNS))
             .where(

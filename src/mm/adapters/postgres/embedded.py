@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import warnings
 from pathlib import Path
 
 import structlog
+
+from mm.ports.errors import StoreUnavailable
 
 log = structlog.get_logger(__name__)
 
@@ -28,7 +31,20 @@ class EmbeddedPostgres:
         return self._data_dir
 
     def start(self) -> str:
-        """Start or join the server; return a `postgresql+psycopg://` URL over its unix socket."""
+        """Start or join the server; return a `postgresql+psycopg://` URL over its unix socket.
+
+        Raises `StoreUnavailable` when it cannot (folder not writable, initdb or pg_ctl failed).
+        """
+        try:
+            return self._start()
+        # pgserver reports its failures as these: subprocess errors of initdb/pg_ctl, OSError, RuntimeError.
+        except (OSError, subprocess.SubprocessError, RuntimeError) as error:
+            raise StoreUnavailable(
+                f"the embedded Postgres under {self._data_dir} did not start: {_failure_detail(error)} "
+                "(pgserver logged the details)"
+            ) from error
+
+    def _start(self) -> str:
         self._data_dir.parent.mkdir(parents=True, exist_ok=True)
         # pgserver keeps its lock under XDG_RUNTIME_DIR, read when it is imported, and warns if unset.
         os.environ.setdefault("XDG_RUNTIME_DIR", str(self._data_dir.parent / "run"))
@@ -52,3 +68,12 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()  # type: ignore[attr-defined]
             self._server = None
+
+
+def _failure_detail(error: Exception) -> str:
+    """The failing program and its status, rather than the full command line pgserver ran."""
+    if isinstance(error, subprocess.CalledProcessError):
+        command = error.cmd if isinstance(error.cmd, list | tuple) else str(error.cmd).split()
+        program = Path(str(command[0])).name if command else "a command"
+        return f"{program} exited with status {error.returncode}"
+    return " ".join(str(error).split())

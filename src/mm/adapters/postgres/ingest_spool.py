@@ -3,12 +3,15 @@
 Files under one folder (`LOG_DIR/ingest-spool`), named so that they sort oldest first, are
 append-only; every record is fsync'd before `append` returns, so a spooled batch survives a crash.
 Batches are replayed first-in first-out, across runs too (a run picks up the files an earlier run
-left). A file is deleted once every batch in it was replayed. The methods block on disk I/O:
+left). A file is deleted once every batch in it was replayed. Each file is held under an
+exclusive `flock` by the spool that owns it, so two ingestors sharing a LOG_DIR never take over
+each other's files; a file whose owner died is free to take. The methods block on disk I/O:
 callers on an event loop run them in a thread. Not thread-safe: one caller at a time.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 from collections import deque
@@ -41,7 +44,17 @@ class _SpoolFile:
     path: Path
     size: int
     batches: int
+    owner: FileIO  # an open handle holding the file's lock while this spool owns it
     read_offset: int = 0
+
+
+def _locked(handle: FileIO) -> bool:
+    """Take the file's exclusive lock; False if another live process holds it."""
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -62,7 +75,7 @@ def _read_record(handle: BinaryIO, offset: int) -> tuple[bytes, int]:
     return payload, offset + RECORD_HEADER.size + length
 
 
-def _scan(path: Path) -> _SpoolFile:
+def _scan(path: Path, owner: FileIO) -> _SpoolFile:
     """Count a file's whole records and cut off a torn tail (a crash during an append)."""
     size = path.stat().st_size
     offset = batches = 0
@@ -77,10 +90,9 @@ def _scan(path: Path) -> _SpoolFile:
                 break
             offset, batches = offset_after, batches + 1
     if offset < size:
-        with path.open("r+b") as handle:
-            handle.truncate(offset)
-            os.fsync(handle.fileno())
-    return _SpoolFile(path, offset, batches)
+        owner.truncate(offset)
+        os.fsync(owner.fileno())
+    return _SpoolFile(path, offset, batches, owner)
 
 
 class IngestSpool:
@@ -90,22 +102,26 @@ class IngestSpool:
         self.folder = folder
         self._prefix = _UNSAFE_NAME.sub("_", file_prefix)
         self._files: deque[_SpoolFile] = deque()
-        self._append_handle: FileIO | None = None
         self._append_file: _SpoolFile | None = None
         self._files_created = 0
         self._peeked: tuple[IngestBatch, int] | None = None
 
     def recover(self) -> None:
-        """Take over the files earlier runs left, oldest first."""
+        """Take over the files earlier runs left, oldest first; files a live process owns stay its own."""
         if not self.folder.is_dir():
             return
         for path in sorted(self.folder.glob(f"*{SPOOL_SUFFIX}")):
-            spooled = _scan(path)
+            owner = FileIO(path, "r+b")
+            if not _locked(owner):
+                owner.close()
+                _log.info("ingest_spool_in_use", file=str(path))
+                continue
+            spooled = _scan(path, owner)
             if spooled.batches:
                 self._files.append(spooled)
                 _log.info("ingest_spool_found", file=str(path), batches=spooled.batches, bytes=spooled.size)
             else:
-                path.unlink()
+                self._delete(spooled)
 
     @property
     def pending_batches(self) -> int:
@@ -165,27 +181,34 @@ class IngestSpool:
         return path
 
     def close(self) -> None:
-        if self._append_handle is not None:
-            self._append_handle.close()
-            self._append_handle = None
-            self._append_file = None
+        """Let go of every file (and its lock); what is still spooled stays for a later run."""
+        for spooled in self._files:
+            spooled.owner.close()
 
     def _append_target(self) -> tuple[FileIO, _SpoolFile]:
-        """This run's open spool file, created when there is none (or the last one was used up)."""
-        if self._append_handle is not None and self._append_file is not None:
-            return self._append_handle, self._append_file
+        """This run's open spool file, created when there is none (or the last one was used up).
+
+        It is created under a temporary name and locked before it gets its `.spool` name, so no
+        other process's `recover` can ever see it unlocked.
+        """
+        if self._append_file is not None:
+            return self._append_file.owner, self._append_file
         self.folder.mkdir(parents=True, exist_ok=True)
         self._files_created += 1
         path = self.folder / f"{self._prefix}-{self._files_created:06d}{SPOOL_SUFFIX}"
-        handle = FileIO(path, "xb")
+        creating = path.with_suffix(".creating")
+        handle = FileIO(creating, "xb")
+        _locked(handle)
+        creating.rename(path)
         _fsync_folder(self.folder)
-        spooled = _SpoolFile(path, size=0, batches=0)
-        self._append_handle, self._append_file = handle, spooled
+        spooled = _SpoolFile(path, size=0, batches=0, owner=handle)
+        self._append_file = spooled
         self._files.append(spooled)
         return handle, spooled
 
     def _delete(self, spooled: _SpoolFile) -> None:
         if spooled is self._append_file:
-            self.close()
+            self._append_file = None
         spooled.path.unlink()
         _fsync_folder(self.folder)
+        spooled.owner.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import RowMapping, func, insert, select, update
+from sqlalchemy import RowMapping, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
@@ -17,7 +17,14 @@ from mm.adapters.postgres.tables import llm_proposal, param_rollout, strategy_pa
 from mm.domain.mode import Mode
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus
-from mm.domain.rollout import OperationalFacts, ParamVersion, RolloutAction, RolloutRecord
+from mm.domain.rollout import (
+    AppliedChange,
+    OperationalFacts,
+    ParamSource,
+    ParamVersion,
+    RolloutAction,
+    RolloutRecord,
+)
 from mm.ports.errors import RecordNotFound, StoreConflict
 
 
@@ -26,20 +33,49 @@ class PostgresParamRolloutStore:
         self._engine = engine
 
     async def current(self, exchange: str, symbol: str) -> StrategyParams | None:
+        version = await self.current_version(exchange, symbol)
+        return None if version is None else version.params
+
+    async def current_version(self, exchange: str, symbol: str) -> ParamVersion | None:
         table = strategy_params
         query = (
-            select(table.c.version, table.c.params)
+            select(table)
             .where(table.c.exchange == exchange, table.c.symbol == symbol)
             .order_by(table.c.version.desc())
             .limit(1)
         )
         with translate_db_errors():
             async with self._engine.connect() as conn:
-                row = (await conn.execute(query)).first()
+                row = (await conn.execute(query)).mappings().first()
+        return None if row is None else _param_version(row)
+
+    async def applied_change(self, proposal_id: str) -> AppliedChange | None:
+        rollout, params = param_rollout, strategy_params
+        query = (
+            select(rollout.c.ts.label("applied_ts"), rollout.c.to_version.label("applied_version"), params)
+            .join_from(
+                rollout,
+                params,
+                and_(
+                    params.c.exchange == rollout.c.exchange,
+                    params.c.symbol == rollout.c.symbol,
+                    params.c.version == rollout.c.from_version,
+                ),
+            )
+            .where(
+                rollout.c.proposal_id == proposal_id,
+                rollout.c.action == RolloutAction.APPLIED.value,
+                rollout.c.to_version.is_not(None),
+            )
+            .order_by(rollout.c.ts.desc(), rollout.c.id.desc())
+            .limit(1)
+        )
+        with translate_db_errors():
+            async with self._engine.connect() as conn:
+                row = (await conn.execute(query)).mappings().first()
         if row is None:
             return None
-        # The row's version column is the truth, whatever the JSON says.
-        return StrategyParams.from_mapping({**row.params, "version": row.version})
+        return AppliedChange(proposal_id, to_epoch_ms(row["applied_ts"]), _param_version(row), row["applied_version"])
 
     async def save_version(self, version: ParamVersion) -> None:
         with translate_db_errors():  # a concurrent insert of the same version raises StoreConflict
@@ -107,6 +143,12 @@ async def _move_proposal(conn: AsyncConnection, rollout: RolloutRecord) -> None:
         .where(table.c.id == rollout.proposal_id)
         .values(status=target.value, updated_at=func.greatest(to_datetime(rollout.ts_ms), table.c.created_at))
     )
+
+
+def _param_version(row: RowMapping) -> ParamVersion:
+    # The row's version column is the truth, whatever the JSON says.
+    params = StrategyParams.from_mapping({**row["params"], "version": row["version"]})
+    return ParamVersion(row["exchange"], row["symbol"], params, ParamSource(row["source"]), row["proposal_id"])
 
 
 def _rollout_row(rollout: RolloutRecord) -> dict[str, Any]:

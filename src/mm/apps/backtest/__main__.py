@@ -21,6 +21,7 @@ from mm.apps.backtest.settings import BacktestSettings
 from mm.apps.backtest.shipped_slice import SHIPPED_EXCHANGE, SHIPPED_SYMBOL, shipped_prefix
 from mm.apps.backtest.summary_table import summary_table
 from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
@@ -40,8 +41,9 @@ def run(args: argparse.Namespace) -> int:
 async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
     container = backtest_container(settings)
     container.check_dependencies()
-    await _maybe_await(container.init_resources())
     try:
+        with startup_boundary("backtest", settings):
+            await init_resources_shared_first(container)
         try:
             market_data, exchange, symbol = await _data_source(container, args)
             if args.data is None and not args.from_db and args.start is None and args.end is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 
 import structlog
 from tqdm import tqdm
@@ -13,6 +14,7 @@ from mm.adapters.observability.logging import configure_logging, secret_values
 from mm.adapters.postgres.recording_import import import_recording
 from mm.apps.database import open_database
 from mm.apps.settings import CommonSettings, load_settings
+from mm.apps.startup import startup_boundary
 
 EXIT_MALFORMED = 1
 
@@ -25,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    with open_database(settings) as url:
+    with ExitStack() as resources:
+        with startup_boundary("data", settings):
+            url = resources.enter_context(open_database(settings))
         for path in args.files:
             with tqdm(desc=path.name, unit=" rows", disable=None) as progress:
                 try:

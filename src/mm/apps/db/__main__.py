@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import structlog
@@ -14,13 +15,16 @@ from mm.adapters.postgres.partitions import existing_partitions, maintain_partit
 from mm.adapters.postgres.urls import sqlalchemy_url
 from mm.apps.database import open_database
 from mm.apps.settings import CommonSettings, load_settings
+from mm.apps.startup import startup_boundary
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(CommonSettings)
     configure_logging(settings.log_level, secrets=secret_values(settings))
     structlog.get_logger().debug("settings_loaded", settings=settings.model_dump())
-    with open_database(settings, migrate=False) as url:
+    with ExitStack() as resources:
+        with startup_boundary("db", settings):
+            url = resources.enter_context(open_database(settings, migrate=False))
         if args.action == "upgrade":
             migrations.upgrade(url, args.revision)
             print(f"database at revision {migrations.current_revision(url)}")

@@ -1,4 +1,8 @@
-"""Composition root of `mm trade`: settings, container, params in force, then the executor until SIGTERM."""
+"""Composition root of `mm trade`: settings, container, params in force, then the executor until SIGTERM.
+
+Exit codes: 0 stopped by a signal, 1 the executor failed (after pausing and cancelling), 2 bad
+settings, 3 could not start (database, Extended unreachable or refusing the API key).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ import asyncio
 import signal
 from typing import Any
 
+from mm.adapters.extended import ExtendedRestSession
+from mm.adapters.extended.account_reads import ExtendedAccountReads
 from mm.apps.executor.container import Container
 from mm.apps.executor.settings import ExecutorSettings
 from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.startup import init_resources_shared_first, startup_boundary
+from mm.usecases.live_executor import LiveExecutor
 from mm.usecases.params_in_force import params_in_force
 
 
@@ -28,22 +36,37 @@ def run(args: argparse.Namespace) -> int:
 async def _main(settings: ExecutorSettings) -> int:
     container = Container(settings=settings)
     container.check_dependencies()
-    await _maybe_await(container.init_resources())
     try:
-        exchange: str = container.exchange()
-        configured = settings.configured_params()
-        store = await _resolved(container.params_store())
-        params = {
-            symbol: await params_in_force(
-                store, exchange, symbol, configured, is_overridden=settings.strategy_params is not None
-            )
-            for symbol in settings.symbols
-        }
-        executor = await _resolved(container.executor(params=params))
+        with startup_boundary("trade", settings):
+            executor = await _started(container, settings)
         exit_code: int = await executor.run(_stop_on_signals())
         return exit_code
     finally:
         await _maybe_await(container.shutdown_resources())
+
+
+async def _started(container: Container, settings: ExecutorSettings) -> LiveExecutor:
+    """Resources up, the account's key checked (live), the params in force read: the executor, ready to run."""
+    await init_resources_shared_first(container)
+    await _check_account(container, settings)
+    exchange: str = container.exchange()
+    configured = settings.configured_params()
+    store = await _resolved(container.params_store())
+    params = {
+        symbol: await params_in_force(
+            store, exchange, symbol, configured, is_overridden=settings.strategy_params is not None
+        )
+        for symbol in settings.symbols
+    }
+    executor: LiveExecutor = await _resolved(container.executor(params=params))
+    return executor
+
+
+async def _check_account(container: Container, settings: ExecutorSettings) -> None:
+    """One authenticated read before trading, so a refused API key stops start-up, not the first reconcile."""
+    session: ExtendedRestSession | None = await _resolved(container.rest_session())
+    if session is not None:  # paper trading has no account
+        await ExtendedAccountReads(session).open_orders(settings.symbols[0])
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -23,6 +23,7 @@ from mm.adapters.extended import (
 )
 from mm.adapters.files.reasoning_sink import FileReasoningSink
 from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
 from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
@@ -37,6 +38,7 @@ from mm.usecases.engine_config import EngineConfig
 from mm.usecases.executor_metrics import ExecutorMetrics
 from mm.usecases.journal_writer import JournalWriter
 from mm.usecases.live_executor import ExecutorConfig, LiveExecutor
+from mm.usecases.roll_back_proposal import RollbackWatcher
 
 
 def new_run_id() -> str:
@@ -90,6 +92,19 @@ def proposal_applier(
         return None
     reasoning = FileReasoningSink(settings.resolved_log_dir)
     return ProposalApplier(proposals=proposals, rollouts=rollouts, reasoning=reasoning, clock=clock)
+
+
+def rollback_watcher(
+    settings: ExecutorSettings,
+    proposals: PostgresParamProposalStore,
+    rollouts: PostgresParamRolloutStore,
+    aggregates: PostgresAggregationSource,
+    clock: Clock,
+) -> RollbackWatcher | None:
+    """Enforces an applied proposal's rollback conditions; on whenever proposals are applied."""
+    if settings.proposal_check_interval_s == 0 or settings.paper_trading:
+        return None
+    return RollbackWatcher(proposals=proposals, rollouts=rollouts, aggregates=aggregates, clock=clock)
 
 
 async def init_rest_session(
@@ -164,6 +179,7 @@ class Container(containers.DeclarativeContainer):
     state_store = providers.Singleton(PostgresStrategyStateStore, engine=shared.engine)
     params_store = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
     proposal_store = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
+    aggregation_source = providers.Singleton(PostgresAggregationSource, engine=shared.engine)
     trading_journal = providers.Singleton(
         PostgresTradingJournal,
         engine=shared.engine,
@@ -178,6 +194,14 @@ class Container(containers.DeclarativeContainer):
     proposals = providers.Singleton(
         proposal_applier, settings, proposals=proposal_store, rollouts=params_store, clock=shared.clock
     )
+    rollbacks = providers.Singleton(
+        rollback_watcher,
+        settings,
+        proposals=proposal_store,
+        rollouts=params_store,
+        aggregates=aggregation_source,
+        clock=shared.clock,
+    )
     executor = providers.Factory(
         LiveExecutor,
         config=executor_config,
@@ -190,4 +214,5 @@ class Container(containers.DeclarativeContainer):
         metrics=executor_metrics,
         stopwatch_ns=providers.Object(time.perf_counter_ns),
         proposals=proposals,
+        rollbacks=rollbacks,
     )

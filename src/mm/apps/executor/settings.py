@@ -64,7 +64,10 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
         60.0,
         alias="PROPOSAL_CHECK_INTERVAL_S",
         ge=0,
-        description="seconds between checks for a stored params proposal to apply (0: never apply proposals)",
+        description=(
+            "seconds between checks for a stored params proposal to apply, and of the rollback conditions of "
+            "the one applied (0: never apply proposals, nor roll them back)"
+        ),
     )
     strategy_params: dict[str, Any] | None = Field(
         None,

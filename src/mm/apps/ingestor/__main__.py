@@ -1,7 +1,8 @@
 """Composition root of `mm ingest`: record until SIGTERM / SIGINT, then flush everything and exit.
 
 Exit codes: 0 after a signal (everything received is stored or spooled), 1 if the feed or the
-writer failed (what was received is still flushed first), 2 for bad settings.
+writer failed (what was received is still flushed first), 2 for bad settings, 3 if it could not
+start (e.g. the database did not answer).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink
 from mm.apps.ingestor.container import Container
 from mm.apps.ingestor.settings import IngestorSettings
 from mm.apps.settings import load_settings
+from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.usecases.record_market_data import MarketDataRecorder
 
 EXIT_FAILED = 1
@@ -30,11 +32,12 @@ def run(args: argparse.Namespace) -> int:
 async def _main(settings: IngestorSettings) -> int:
     container = Container(settings=settings)
     container.check_dependencies()
-    await _maybe_await(container.init_resources())
     try:
-        # Both hang off an async resource (the writer), so the container hands out futures.
-        recorder: MarketDataRecorder = await _resolved(container.recorder())
-        sink: PostgresMarketDataSink = await _resolved(container.sink())
+        with startup_boundary("ingest", settings):
+            await init_resources_shared_first(container)
+            # Both hang off an async resource (the writer), so the container hands out futures.
+            recorder: MarketDataRecorder = await _resolved(container.recorder())
+            sink: PostgresMarketDataSink = await _resolved(container.sink())
         try:
             await _record_and_flush(recorder, sink, settings)
         except Exception:  # the app's outermost loop: what was received is flushed; fail loudly

@@ -1,7 +1,7 @@
 """Composition root of `mm reflect`: build settings and container, reflect once or every interval.
 
 Exit codes: 0 done (whatever the outcome per market), 1 a market's run failed with an error,
-2 bad settings or arguments. In `--loop` mode the first SIGINT/SIGTERM lets the current run
+2 bad settings or arguments, 3 could not start (database, model provider package). In `--loop` mode the first SIGINT/SIGTERM lets the current run
 finish and then stops; a second one cancels it.
 """
 
@@ -20,9 +20,11 @@ import structlog
 from mm.adapters.llm.model_id import ModelConfigError
 from mm.apps.reflector.settings import ReflectorSettings
 from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 
 if TYPE_CHECKING:
+    from mm.apps.reflector.container import Container
     from mm.usecases.reflection_loop import ReflectionLoop
 
 
@@ -40,14 +42,12 @@ async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: R
 
     container = Container(settings=settings)
     container.check_dependencies()
-    try:
-        container.llm_model()
-    except ModelConfigError as error:
-        exit_bad_settings(f"bad settings: {error}")
-    await _maybe_await(container.init_resources())
     log = structlog.get_logger()
     try:
-        loop = await _resolved(container.loop())
+        with startup_boundary("reflect", settings):
+            _build_model(container)
+            await init_resources_shared_first(container)
+            loop = await _resolved(container.loop())
         log.info("reflector_started", model=settings.model_id or "offline", symbols=settings.symbols, loop=args.loop)
         if args.loop:
             await _run_until_signalled(loop)
@@ -61,6 +61,14 @@ async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: R
         return 0 if len(results) == len(settings.symbols) else 1
     finally:
         await _maybe_await(container.shutdown_resources())
+
+
+def _build_model(container: Container) -> None:
+    """A bad MODEL is a settings error (exit 2); a missing provider package cannot start (exit 3)."""
+    try:
+        container.llm_model()
+    except ModelConfigError as error:
+        exit_bad_settings(f"bad settings: {error}")
 
 
 async def _run_until_signalled(loop: ReflectionLoop) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 import structlog
 
 from mm.apps.settings import load_settings
+from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.apps.summarizer.container import Container
 from mm.apps.summarizer.settings import SummarizerSettings
 from mm.domain.fill_summary import EnrichedFill
@@ -25,10 +26,11 @@ def run(args: argparse.Namespace) -> int:
 async def _main(args: argparse.Namespace, settings: SummarizerSettings) -> int:
     container = Container(settings=settings)
     container.check_dependencies()
-    await _maybe_await(container.init_resources())
     try:
-        # The engine is an async resource, so the container hands out awaitables.
-        summarizer = await _resolved(container.summarizer())
+        with startup_boundary("summarize", settings):
+            await init_resources_shared_first(container)
+            # The engine is an async resource, so the container hands out awaitables.
+            summarizer = await _resolved(container.summarizer())
         if args.loop:
             await _loop(summarizer, args.interval_s or settings.summarize_interval_s)
         else:

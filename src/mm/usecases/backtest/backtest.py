@@ -16,6 +16,7 @@ from typing import Any
 import structlog
 
 from mm.domain.backtest_run import BacktestFill, BacktestRunRecord
+from mm.domain.decision_record import DecisionRecord
 from mm.domain.fill_enrichment import MarkoutSpec
 from mm.domain.instrument import Instrument
 from mm.domain.market_tape import MarketTape
@@ -120,6 +121,8 @@ class BacktestResult:
     pauses: tuple[tuple[int, int], ...]
     counts: ReplayCounts
     wall_seconds: float
+    decisions: tuple[DecisionRecord, ...] = ()
+    """The engine's decision log, when the spec asked for it (`records_decisions`)."""
 
     @property
     def fills(self) -> tuple[BacktestFill, ...]:
@@ -207,6 +210,7 @@ def replay_tape(
         pauses=tuple(pauses),
         counts=log.counts,
         wall_seconds=wall_seconds,
+        decisions=tuple(log.decisions),
     )
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -151,8 +152,10 @@ class Replay:
         self._progress = progress
         self._rows_total = 0
         self._deliveries: list[tuple[int, int, int, object, object]] = []
+        self._arrivals: deque[int] = deque()  # when requests in flight reach the venue
         self._sequence = 0
         self._timer_at = NEVER_MS
+        self._last_fired_ms = -NEVER_MS
         self._seen_decision: object = None
         self._last_mode_key: tuple[object, ...] | None = None
         self._last_quote_key: tuple[int, int, int, int] | None = None
@@ -176,7 +179,7 @@ class Replay:
     def _run_book_and_trades(self, c: _Columns) -> None:  # noqa: PLR0912, PLR0915 - the hot loop, inlined on purpose (measured)
         """The loop for tapes of book and trade rows only (every shared recording): the fast path."""
         engine, venue, log = self.engine, self.venue, self.log
-        on_bbo, on_trade, advance_to = venue.on_bbo, venue.on_trade, venue.advance_to
+        on_bbo, on_trade, drain_events = venue.on_bbo, venue.on_trade, venue.drain_events
         engine_on_bbo, market_on_bbo = engine.on_bbo_values, engine.market.on_bbo
         book_ts, bid_px, bid_sz, ask_px, ask_sz = c.book_ts, c.bid_px, c.bid_sz, c.ask_px, c.ask_sz
         e_bid_px, e_bid_sz, e_ask_px, e_ask_sz = c.engine_bid_px, c.engine_bid_sz, c.engine_ask_px, c.engine_ask_sz
@@ -189,7 +192,7 @@ class Replay:
         )
         book_count, trade_count = len(book_ts), len(trade_ts)
         latency = self.timing.market_data_latency_ms
-        deliveries = self._deliveries
+        deliveries, arrivals = self._deliveries, self._arrivals
         book_row = trade_row = engine_row = 0
         next_progress = PROGRESS_EVERY_ROWS
         skipped = 0
@@ -204,8 +207,8 @@ class Replay:
             now = min(now, self._timer_at)
             if deliveries and deliveries[0][0] < now:
                 now = deliveries[0][0]
-            advance_to(now)
-            self._collect_venue_events(now)
+            if arrivals and arrivals[0] <= now:
+                self._catch_up_venue(now)
             if deliveries and deliveries[0][0] <= now:
                 self._deliver_until(now)
             if self._timer_at <= now:
@@ -220,7 +223,9 @@ class Replay:
                     else:
                         on_trade(now, trade_px[trade_row], trade_sz[trade_row], trade_side[trade_row])
                     trade_row += 1
-                self._collect_venue_events(now)
+                events = drain_events()
+                if events:
+                    self._send_on(events, now)
                 if deliveries and deliveries[0][0] <= now:
                     self._deliver_until(now)
             if engine_ms == now:
@@ -243,7 +248,7 @@ class Replay:
 
     def _run_mixed(self, c: _Columns) -> None:
         """Tapes with mark/index prices or liquidation prints: every engine input kind, in time order."""
-        engine, venue = self.engine, self.venue
+        engine = self.engine
         latency = self.timing.market_data_latency_ms
         venue_rows = _merged_venue_rows(c)
         engine_rows = _merged_engine_rows(c)
@@ -255,8 +260,7 @@ class Replay:
             if min(venue_ms, engine_ms) >= NEVER_MS:
                 break  # the data is over: no more time is simulated
             now = min(venue_ms, engine_ms, self._timer_at, self._deliveries[0][0] if self._deliveries else NEVER_MS)
-            venue.advance_to(now)
-            self._collect_venue_events(now)
+            self._catch_up_venue(now)
             self._deliver_until(now)
             if self._timer_at <= now:
                 self._fire_timer(now)
@@ -293,19 +297,19 @@ class Replay:
         self.venue.advance_to(self._start_ms)
         self._schedule(self._start_ms, _READ_OPEN_ORDERS, None, None)
         self._deliver_until(self._start_ms)
-        self._refresh_timer()
+        self._refresh_timer(self._start_ms)
 
     def _finish(self) -> None:
         """After the last row only answers already on their way land; no further time is simulated."""
         while self._deliveries:
             now = self._deliveries[0][0]
-            self.venue.advance_to(now)
-            self._collect_venue_events(now)
+            self._catch_up_venue(now)
             self._deliver_until(now)
 
     # --- the engine's side ---------------------------------------------------------------------
 
     def _fire_timer(self, now: int) -> None:
+        self._last_fired_ms = now
         self._after_engine_call(self.engine.on_timer(now), now)
 
     def _after_engine_call(self, commands: Sequence[EngineCommand], now: int) -> None:
@@ -313,17 +317,23 @@ class Replay:
             self._observe_tick(now)
         if commands:
             self._execute(commands, now)
-        self._refresh_timer()
+        self._refresh_timer(now)
 
-    def _refresh_timer(self) -> None:
+    def _refresh_timer(self, now: int) -> None:
+        """When the engine's timer fires next: at the first poll of the timer grid at or after its due time.
+
+        The executor's timer task sleeps one resolution, then calls `on_timer` if due (or if the
+        engine has never ticked: `next_timer_ms` None); polls fall at start + k x resolution, k >= 1.
+        """
         due_ms = self.engine.next_timer_ms()
-        if due_ms is None:
-            self._timer_at = NEVER_MS
-            return
         resolution = self.timing.timer_resolution_ms
+        if due_ms is None:
+            due_ms = now + 1 if resolution else now
         if resolution:
             origin = self._start_ms
-            due_ms = origin + -((origin - due_ms) // resolution) * resolution
+            due_ms = origin + max(1, -((origin - due_ms) // resolution)) * resolution
+        if due_ms <= self._last_fired_ms:  # never twice at one instant, whatever the engine answers
+            due_ms = self._last_fired_ms + (resolution or 1)
         self._timer_at = due_ms
 
     def _observe_tick(self, now: int) -> None:
@@ -360,6 +370,8 @@ class Replay:
 
     def _send(self, command: OrderCommand, now: int) -> None:
         venue, counts = self.venue, self.log.counts
+        if venue.order_latency_ms:
+            self._arrivals.append(now + venue.order_latency_ms)
         answered_ms = now + venue.order_latency_ms + self.timing.market_data_latency_ms
         try:
             if isinstance(command, PlaceOrder):
@@ -389,11 +401,21 @@ class Replay:
         self._sequence += 1
         heapq.heappush(self._deliveries, (at_ms, self._sequence, kind, payload, detail))
 
+    def _catch_up_venue(self, now: int) -> None:
+        """Let the requests due by `now` arrive at the venue, and collect what they caused."""
+        arrivals = self._arrivals
+        while arrivals and arrivals[0] <= now:
+            arrivals.popleft()
+        self.venue.advance_to(now)
+        self._collect_venue_events(now)
+
     def _collect_venue_events(self, now: int) -> None:
-        """Journal the venue's new account events and send them on their way to the engine."""
         events = self.venue.drain_events()
-        if not events:
-            return
+        if events:
+            self._send_on(events, now)
+
+    def _send_on(self, events: list[AccountEvent], now: int) -> None:
+        """Journal the venue's new account events and send them on their way to the engine."""
         arrives_ms = now + self.timing.market_data_latency_ms
         for event in events:
             self._journal(event)
@@ -430,8 +452,7 @@ class Replay:
     def _read_open_orders(self, now: int) -> None:
         """The venue's open orders and position, read at `now` and answered a market-data latency later."""
         venue = self.venue
-        venue.advance_to(now)
-        self._collect_venue_events(now)
+        self._catch_up_venue(now)
         answered_ms = now + self.timing.market_data_latency_ms
         snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms)
         self._schedule(answered_ms, _EVENT, snapshot, None)
@@ -440,7 +461,7 @@ class Replay:
         if commands:
             self._after_engine_call(commands, now)
         else:
-            self._refresh_timer()
+            self._refresh_timer(now)
 
     def _report_progress(self, rows_done: int) -> None:
         progress = self._progress

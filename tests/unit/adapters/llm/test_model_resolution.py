@@ -6,7 +6,7 @@ from pydantic_ai.models.function import FunctionModel
 from pydantic_ai.models.openai import OpenAIChatModel
 
 from mm.adapters.llm.model_id import ModelConfigError, model_id_from_settings, normalize_model_id
-from mm.adapters.llm.model_resolution import resolve_model
+from mm.adapters.llm.model_resolution import ProviderPackageMissing, resolve_model
 
 
 @pytest.mark.parametrize(
@@ -55,5 +55,5 @@ def test_an_unknown_provider_is_refused_naming_the_model() -> None:
 
 
 def test_a_provider_whose_extra_is_not_installed_is_refused_naming_the_extra() -> None:
-    with pytest.raises(ModelConfigError, match=r"pydantic-ai-slim\[anthropic\]"):
+    with pytest.raises(ProviderPackageMissing, match=r"pydantic-ai-slim\[anthropic\]"):
         resolve_model("anthropic:claude-x", api_key=None, base_url=None)

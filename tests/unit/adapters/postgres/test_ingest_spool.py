@@ -125,3 +125,18 @@ def test_a_rejected_batch_is_kept_aside_and_never_replayed(tmp_path: Path) -> No
     later = IngestSpool(tmp_path, "later")
     later.recover()
     assert (path.parent.name, path.exists(), later.is_empty) == ("rejected", True, True)
+
+
+def test_a_file_that_a_running_spool_owns_is_not_taken_over(tmp_path: Path) -> None:
+    running = IngestSpool(tmp_path, SOURCE.name)
+    running.append(batches(1)[0])
+    other = IngestSpool(tmp_path, "20240809T000000Z-other")
+    other.recover()
+    assert (other.is_empty, running.pending_batches) == (True, 1)
+
+
+def test_closing_keeps_what_is_still_spooled(tmp_path: Path) -> None:
+    spool = IngestSpool(tmp_path, SOURCE.name)
+    spool.append(batches(1)[0])
+    spool.close()
+    assert (spool.pending_batches, len(list(tmp_path.glob("*.spool")))) == (1, 1)

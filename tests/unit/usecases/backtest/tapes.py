@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from mm.domain.instrument import Instrument
-from mm.domain.market_tape import BookColumns, MarketTape, TradeColumns
+from mm.domain.market_tape import BookColumns, MarketTape, PriceColumns, TradeColumns
 from mm.domain.params import StrategyParams
 from mm.usecases.backtest.backtest import BacktestSpec, FillModelKind
 
@@ -58,7 +58,8 @@ class TapeBuilder:
     """Rows in time order; `warm_up()` adds a calm book every 100 ms for long enough to quote."""
 
     book: list[tuple[int, float, float, float, float]] = field(default_factory=list)
-    trades: list[tuple[int, float, float, bool, bool]] = field(default_factory=list)
+    trades: list[tuple[int, float, float, bool, bool, bool]] = field(default_factory=list)
+    prices: list[tuple[int, bool, float]] = field(default_factory=list)
 
     def warm_up(self, until_ms: int = START_MS + WARM_UP_MS) -> TapeBuilder:
         for ts_ms in range(START_MS, until_ms + 1, 100):
@@ -71,13 +72,27 @@ class TapeBuilder:
         self.book.append((ts_ms, bid, bid_sz, ask, ask_sz))
         return self
 
-    def trade(self, ts_ms: int, px: float, sz: float, *, taker_buys: bool, is_history: bool = False) -> TapeBuilder:
-        self.trades.append((ts_ms, px, sz, taker_buys, is_history))
+    def trade(
+        self,
+        ts_ms: int,
+        px: float,
+        sz: float,
+        *,
+        taker_buys: bool,
+        is_history: bool = False,
+        is_liquidation: bool = False,
+    ) -> TapeBuilder:
+        self.trades.append((ts_ms, px, sz, taker_buys, is_history, is_liquidation))
+        return self
+
+    def price(self, ts_ms: int, px: float, *, is_mark: bool) -> TapeBuilder:
+        self.prices.append((ts_ms, is_mark, px))
         return self
 
     def tape(self) -> MarketTape:
         book = sorted(self.book, key=lambda row: row[0])
         trades = sorted(self.trades, key=lambda row: row[0])
+        prices = sorted(self.prices, key=lambda row: row[0])
         return MarketTape(
             exchange="test",
             symbol=BTC.symbol,
@@ -87,8 +102,13 @@ class TapeBuilder:
                 array("d", (t[1] for t in trades)),
                 array("d", (t[2] for t in trades)),
                 array("b", (int(t[3]) for t in trades)),
-                array("b", (0 for _ in trades)),
+                array("b", (int(t[5]) for t in trades)),
                 array("b", (int(t[4]) for t in trades)),
+            ),
+            prices=PriceColumns(
+                array("q", (p[0] for p in prices)),
+                array("b", (int(p[1]) for p in prices)),
+                array("d", (p[2] for p in prices)),
             ),
             source="hand-built",
         )

@@ -66,3 +66,22 @@ def test_no_order_rests_during_a_pause() -> None:
     builder.trade(QUOTING_MS + 4_000, BID, 5.0, taker_buys=False)  # stale book, our orders cancelled
     builder.quote(QUOTING_MS + 5_000)
     assert replay(builder, fill_model=FillModelKind.TOUCH).fills == ()
+
+
+def test_recorded_mark_and_index_prices_let_a_strategy_that_requires_them_quote() -> None:
+    builder = TapeBuilder().warm_up()
+    for ts_ms in range(START_MS, QUOTING_MS + 1, 1_000):
+        builder.price(ts_ms, 60_000.0, is_mark=True).price(ts_ms, 60_000.0, is_mark=False)
+    needs_prices = quiet_params(requires_mark_index=True)
+    quoted = [q for q in replay(builder, params=needs_prices).quotes if q.bid_px is not None]
+    unpriced = [q for q in replay(TapeBuilder().warm_up(), params=needs_prices).quotes if q.bid_px is not None]
+    assert (len(quoted) > 0, unpriced) == (True, [])
+
+
+def test_recorded_liquidations_reach_the_engine() -> None:
+    builder = TapeBuilder().warm_up().trade(QUOTING_MS + 50, BID, 1.0, taker_buys=False, is_liquidation=True)
+    builder.quote(QUOTING_MS + 100)
+    result = replay(builder, params=quiet_params(liquidation_soft_count=1))
+    assert [(c.ts_ms, c.mode) for c in result.record.modes if "liquidations_elevated" in c.reasons] == [
+        (QUOTING_MS + 50, Mode.DEFENSIVE)
+    ]

@@ -1,0 +1,152 @@
+"""Roll back the params change in force when its proposal's rollback conditions trigger (for the executor).
+
+Only the change in force is watched: the newest params version, when a proposal made it. Its
+conditions are judged by `mm.domain.rollback_watch` on the summarizer's minute buckets since the
+change; when one triggers, the params it replaced come back as a new version, audited with the
+triggered conditions, and the proposal becomes ROLLED_BACK, in one store transaction.
+"""
+
+from __future__ import annotations
+
+import structlog
+
+from mm.domain.params import StrategyParams
+from mm.domain.proposal import ProposalStatus, StoredProposal
+from mm.domain.reflection_window import ReflectionWindow
+from mm.domain.rollback_watch import RollbackCheck, RollbackWatchPolicy, check_rollback, observation_window
+from mm.domain.rollout import (
+    AppliedChange,
+    OperationalFacts,
+    ParamSource,
+    ParamVersion,
+    RolloutAction,
+    RolloutRecord,
+    rollback_params,
+)
+from mm.ports.aggregation_source import AggregationSource
+from mm.ports.clock import Clock
+from mm.ports.param_proposal_store import ParamProposalStore
+from mm.ports.param_rollout_store import ParamRolloutStore
+
+_WORST_FILL_COUNT = 1
+"""The summary needs only the worst fill's markout."""
+
+
+class RollbackWatcher:
+    def __init__(
+        self,
+        *,
+        proposals: ParamProposalStore,
+        rollouts: ParamRolloutStore,
+        aggregates: AggregationSource,
+        clock: Clock,
+        policy: RollbackWatchPolicy | None = None,
+    ) -> None:
+        self._proposals = proposals
+        self._rollouts = rollouts
+        self._aggregates = aggregates
+        self._clock = clock
+        self._policy = policy or RollbackWatchPolicy()
+
+    async def roll_back_if_triggered(
+        self, exchange: str, symbol: str, facts: OperationalFacts
+    ) -> StrategyParams | None:
+        """Judge the market's change in force and roll it back if it must be; the params now in force, or None.
+
+        Raises `StoreConflict` when another executor rolled it back (or changed the params) first.
+        """
+        watched = await self._watched(exchange, symbol)
+        if watched is None:
+            return None
+        current, proposal, change = watched
+        now_ms = self._clock.now_ms()
+        log = structlog.get_logger().bind(exchange=exchange, symbol=symbol, proposal_id=proposal.id)
+        window = observation_window(change.applied_ts_ms, now_ms, self._policy)
+        if window is None:
+            log.info("rollback_check_deferred", reason="no whole minute has passed since the change")
+            return None
+        aggregates = await self._aggregates.minute_aggregates(exchange, symbol, window)
+        worst = await self._aggregates.worst_fills(exchange, symbol, window, _WORST_FILL_COUNT)
+        check = check_rollback(proposal.proposal.rollback_conditions, aggregates, worst, self._policy)
+        if not check.should_roll_back:
+            _log_unchanged(log, check, window, self._policy)
+            return None
+        restored = await self._record_rollback(current, change, check, facts, now_ms)
+        log.warning(
+            "proposal_rolled_back",
+            to_version=restored.version,
+            restored=change.replaced.version,
+            reasons=list(check.reasons()),
+        )
+        return restored
+
+    async def _record_rollback(
+        self,
+        current: ParamVersion,
+        change: AppliedChange,
+        check: RollbackCheck,
+        facts: OperationalFacts,
+        now_ms: int,
+    ) -> StrategyParams:
+        """Store the replaced params as the next version, the audit row and the proposal's new status, at once."""
+        restored = rollback_params(current.params, change.replaced.params)
+        record = RolloutRecord(
+            exchange=current.exchange,
+            symbol=current.symbol,
+            ts_ms=now_ms,
+            action=RolloutAction.ROLLED_BACK,
+            proposal_id=change.proposal_id,
+            from_version=current.version,
+            to_version=restored.version,
+            reasons=check.reasons(),
+            facts=facts,
+        )
+        # The rollback version names the proposal it undoes.
+        version = ParamVersion(current.exchange, current.symbol, restored, ParamSource.ROLLBACK, change.proposal_id)
+        await self._rollouts.record(record, version)
+        return restored
+
+    async def _watched(self, exchange: str, symbol: str) -> tuple[ParamVersion, StoredProposal, AppliedChange] | None:
+        """The params in force, when a proposal still APPLIED made them, with that proposal and its change."""
+        current = await self._rollouts.current_version(exchange, symbol)
+        if current is None or current.source is not ParamSource.PROPOSAL or current.proposal_id is None:
+            return None
+        proposal = await self._proposals.get(current.proposal_id)
+        change = await self._rollouts.applied_change(current.proposal_id)
+        if proposal is None or proposal.status is not ProposalStatus.APPLIED:
+            return None
+        if change is None or change.applied_version != current.version:
+            # The audit trail does not say what this version replaced: nothing safe to restore.
+            structlog.get_logger().error(
+                "rollback_base_unknown", exchange=exchange, symbol=symbol, proposal_id=proposal.id
+            )
+            return None
+        return current, proposal, change
+
+
+def _log_unchanged(
+    log: structlog.typing.FilteringBoundLogger,
+    check: RollbackCheck,
+    window: ReflectionWindow,
+    policy: RollbackWatchPolicy,
+) -> None:
+    """One line per check that rolled nothing back: held, or still short of evidence (and why)."""
+    common = {
+        "observed_s": round(check.observed_s),
+        "buckets": check.bucket_count,
+        "window_start_ms": window.start_ms,
+        "window_end_ms": window.end_ms,
+    }
+    if check.bucket_count == 0:
+        log.info("rollback_check_deferred", reason="no summarized trading since the change yet", **common)
+    elif check.waiting:
+        log.info(
+            "rollback_check_deferred",
+            reason="not enough evidence yet to judge some conditions",
+            waiting=[condition.describe() for condition in check.waiting],
+            min_observed_s=policy.min_observed_s,
+            full_horizon_observed_s=policy.full_horizon_observed_s,
+            **common,
+        )
+    else:
+        log.info("rollback_conditions_held", **common)
