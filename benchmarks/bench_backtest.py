@@ -15,6 +15,9 @@ engine also waits 10 s for its volatility windows and pauses on a book older tha
 does neither. StandX asks are lifted by 0.09 (its book is floor-bucketed, see the data README)
 for both.
 
+numba compiles once per process: "incl. compile" is a cold first run only for the first set printed
+(the largest); for later sets it is a first run with numba already warm.
+
 `--half-spread-bps 0` quotes at the touch, as the peer's reference measurement did; the strategy's
 own lower bound is 0.1 bps, so that run sets the field past the bound on purpose (benchmark only).
 

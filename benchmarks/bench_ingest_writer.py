@@ -9,9 +9,11 @@ into the same indexed `md_bbo` table (partitions created beforehand, table empti
 2. raw COPY FROM STDIN of ready-made row tuples, in text and in binary format, one transaction,
 3. psycopg `executemany` INSERT of the same tuples (on a prefix of the rows: it is slow).
 
-Rows are the recorded Binance BTCUSDT best bid/offer slice (shared data), each with a raw JSON
-frame shaped like Extended's (~190 bytes). Each figure is the best of `--repeat` runs, so other
-load on the machine shows less.
+Rows are the recorded Binance BTCUSDT best bid/offer slice (shared data), compared in two shapes:
+with the raw JSON frame kept (~190 bytes, as the ingestor stores feed data; the server's jsonb
+parsing then dominates every method) and with raw NULL (closest to the issue's 9-column reference
+rows). Each figure is the best of `--repeat` interleaved rounds, so other load on the machine
+shows less. Text against binary raw COPY is what chose binary COPY for the writer.
 
 Then, end to end: a fake Extended server in a child process replays `--e2e-events` recorded
 events at full speed to the real ingestor (Extended feed adapter, recorder, Postgres writer) in

@@ -34,6 +34,7 @@ _BUILT_AHEAD = 2
 # Items encoded between two turns of the event loop: ~3 ms of work, short enough that the
 # storing task keeps the database fed while the next batch is built.
 _BUILD_CHUNK_ITEMS = 1_000
+_YIELD_EVERY_ITEMS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class PostgresMarketDataSink:
         self._task: asyncio.Task[None] | None = None
         self._is_closed = False
         self._is_accepting = False  # started, not closed, writer alive
+        self._unyielded = 0  # items accepted since the last turn given to the event loop
 
     @property
     def spool(self) -> IngestSpool:
@@ -110,6 +112,12 @@ class PostgresMarketDataSink:
         # The fast path, inlined: this runs once per message on the receive path.
         if not (self._is_accepting and self._queue.put_nowait(row)):
             await self._put(row)
+        self._unyielded += 1
+        if self._unyielded >= _YIELD_EVERY_ITEMS:
+            # A burst on the receive path (a backlog after a reconnect) must not starve the
+            # writer tasks on this loop: measured 103k -> 130k rows/s persisted in a burst.
+            self._unyielded = 0
+            await asyncio.sleep(0)  # a turn of the event loop, not a wait
 
     async def update_latest(self, top: BestBidOffer) -> None:
         await self._put(LatestOnly(top))

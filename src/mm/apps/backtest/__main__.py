@@ -25,6 +25,7 @@ from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
+from mm.usecases.live_executor import ExecutorConfig
 
 EXIT_NO_DATA = 1
 
@@ -48,7 +49,9 @@ async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
             market_data, exchange, symbol = await _data_source(container, args)
             if args.data is None and not args.from_db and args.start is None and args.end is None:
                 args.start, args.end = _shipped_span()
-            spec = backtest_spec(args, settings, exchange, symbol)
+            executor_config = cast(ExecutorConfig, await _resolved(container.executor_config()))
+            timer_ms = round(executor_config.timer_resolution_s * 1000)
+            spec = backtest_spec(args, settings, exchange, symbol, timer_ms)
         except OptionError as error:
             exit_bad_settings(f"bad options: {error}")
         backtester = cast(Backtester, await _resolved(container.backtester(market_data=market_data)))

@@ -127,9 +127,9 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
     sim.add_argument(
         "--timer-resolution-ms",
         type=_non_negative_int,
-        default=10,
+        default=None,
         metavar="MS",
-        help="the engine's timer is polled on this grid, as the live executor does (0: exactly when due)",
+        help="poll the engine's timer on this grid (default: the live executor's, 10 ms; 0: exactly when due)",
     )
 
 

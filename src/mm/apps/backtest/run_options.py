@@ -70,7 +70,10 @@ def _decimal(text: str | None, option: str) -> Decimal | None:
     return value
 
 
-def backtest_spec(args: argparse.Namespace, settings: BacktestSettings, exchange: str, symbol: str) -> BacktestSpec:
+def backtest_spec(
+    args: argparse.Namespace, settings: BacktestSettings, exchange: str, symbol: str, executor_timer_ms: int
+) -> BacktestSpec:
+    """`executor_timer_ms` is how often the live executor polls its engine's timer: the default resolution."""
     try:
         return BacktestSpec(
             exchange=exchange,
@@ -80,7 +83,7 @@ def backtest_spec(args: argparse.Namespace, settings: BacktestSettings, exchange
             partial_fills=args.partial_fills,
             market_data_latency_ms=args.md_latency_ms,
             order_latency_ms=args.order_latency_ms,
-            timer_resolution_ms=args.timer_resolution_ms,
+            timer_resolution_ms=args.timer_resolution_ms if args.timer_resolution_ms is not None else executor_timer_ms,
             maker_fee_rate=settings.maker_fee_rate,
             start_ms=args.start,
             end_ms=args.end,

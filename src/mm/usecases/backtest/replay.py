@@ -25,7 +25,6 @@ bookkeeping. Decisions run only on the engine's throttled ticks.
 from __future__ import annotations
 
 import heapq
-import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,9 +43,15 @@ from mm.domain.fill_summary import FillRecord
 from mm.domain.market_tape import MarketTape
 from mm.domain.order_outcomes import RequestFailure
 from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStatus, OrderUpdate, RejectReason
-from mm.domain.side import Side
 from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
 from mm.ports.replay_venue import ReplayVenue
+from mm.usecases.backtest.replay_columns import (
+    BOOK,
+    ReplayColumns,
+    apply_engine_group,
+    merged_engine_rows,
+    merged_venue_rows,
+)
 from mm.usecases.backtest.replay_log import QuoteChange, ReplayLog
 from mm.usecases.quote_engine import QuoteEngine
 
@@ -66,70 +71,6 @@ class ReplayTiming:
     def __post_init__(self) -> None:
         if self.market_data_latency_ms < 0 or self.timer_resolution_ms < 0:
             raise ValueError("latency and timer resolution must not be negative")
-
-
-@dataclass(frozen=True, slots=True)
-class _Columns:
-    """The tape as lists, with the engine's view of empty sides (None) beside the venue's (NaN)."""
-
-    book_ts: list[int]
-    bid_px: list[float]
-    bid_sz: list[float]
-    ask_px: list[float]
-    ask_sz: list[float]
-    engine_bid_px: list[float | None]
-    engine_bid_sz: list[float | None]
-    engine_ask_px: list[float | None]
-    engine_ask_sz: list[float | None]
-    trade_ts: list[int]
-    trade_px: list[float]
-    trade_sz: list[float]
-    trade_side: list[Side]
-    trade_is_history: list[int]
-    liquidation_ts: list[int]
-    price_ts: list[int]
-    price_is_mark: list[int]
-    price_px: list[float]
-
-    @staticmethod
-    def of(tape: MarketTape) -> _Columns:
-        book, trades, prices = tape.book, tape.trades, tape.prices
-        bid_px, bid_sz, ask_px, ask_sz = (c.tolist() for c in (book.bid_px, book.bid_sz, book.ask_px, book.ask_sz))
-        engine_bid_px: list[float | None] = list(bid_px)
-        engine_bid_sz: list[float | None] = list(bid_sz)
-        engine_ask_px: list[float | None] = list(ask_px)
-        engine_ask_sz: list[float | None] = list(ask_sz)
-        if book.has_empty_side:
-            _empty_sides_to_none(engine_bid_px, engine_bid_sz)
-            _empty_sides_to_none(engine_ask_px, engine_ask_sz)
-        trade_ts = trades.ts_ms.tolist()
-        return _Columns(
-            book_ts=book.ts_ms.tolist(),
-            bid_px=bid_px,
-            bid_sz=bid_sz,
-            ask_px=ask_px,
-            ask_sz=ask_sz,
-            engine_bid_px=engine_bid_px,
-            engine_bid_sz=engine_bid_sz,
-            engine_ask_px=engine_ask_px,
-            engine_ask_sz=engine_ask_sz,
-            trade_ts=trade_ts,
-            trade_px=trades.px.tolist(),
-            trade_sz=trades.sz.tolist(),
-            trade_side=[Side.BUY if flag else Side.SELL for flag in trades.is_buy],
-            trade_is_history=trades.is_history.tolist(),
-            liquidation_ts=[ts for ts, flag in zip(trade_ts, trades.is_liquidation, strict=True) if flag],
-            price_ts=prices.ts_ms.tolist(),
-            price_is_mark=prices.is_mark.tolist(),
-            price_px=prices.px.tolist(),
-        )
-
-
-def _empty_sides_to_none(prices: list[float | None], sizes: list[float | None]) -> None:
-    """The engine's view of an empty side: None price and size (the venue's is a NaN price)."""
-    for index, price in enumerate(prices):
-        if price is None or math.isnan(price):
-            prices[index] = sizes[index] = None
 
 
 class Replay:
@@ -166,7 +107,7 @@ class Replay:
 
     def run(self, tape: MarketTape) -> ReplayLog:
         """Replay every row of `tape` (in time order), then let answers still in flight land."""
-        columns = _Columns.of(tape)
+        columns = ReplayColumns.of(tape)
         self._rows_total = tape.row_count
         self._begin()
         if columns.price_ts or columns.liquidation_ts:
@@ -176,7 +117,7 @@ class Replay:
         self._finish()
         return self.log
 
-    def _run_book_and_trades(self, c: _Columns) -> None:  # noqa: PLR0912, PLR0915 - the hot loop, inlined on purpose (measured)
+    def _run_book_and_trades(self, c: ReplayColumns) -> None:  # noqa: PLR0912, PLR0915 - the hot loop, inlined on purpose (measured)
         """The loop for tapes of book and trade rows only (every shared recording): the fast path."""
         engine, venue, log = self.engine, self.venue, self.log
         on_bbo, on_trade, drain_events = venue.on_bbo, venue.on_trade, venue.drain_events
@@ -246,12 +187,12 @@ class Replay:
         log.counts.history_trades_skipped = skipped
         self._report_progress(book_count + trade_count)
 
-    def _run_mixed(self, c: _Columns) -> None:
+    def _run_mixed(self, c: ReplayColumns) -> None:
         """Tapes with mark/index prices or liquidation prints: every engine input kind, in time order."""
         engine = self.engine
         latency = self.timing.market_data_latency_ms
-        venue_rows = _merged_venue_rows(c)
-        engine_rows = _merged_engine_rows(c)
+        venue_rows = merged_venue_rows(c)
+        engine_rows = merged_engine_rows(c)
         venue_at = engine_at = 0
         skipped = 0
         while True:
@@ -273,16 +214,16 @@ class Replay:
                 group_end = engine_at
                 while group_end < len(engine_rows) and engine_rows[group_end][0] == engine_rows[engine_at][0]:
                     group_end += 1
-                self._after_engine_call(_apply_engine_group(engine, c, engine_rows[engine_at:group_end], now), now)
+                self._after_engine_call(apply_engine_group(engine, c, engine_rows[engine_at:group_end], now), now)
                 engine_at = group_end
         self.log.counts.rows = len(c.book_ts) + len(c.trade_ts) + len(c.price_ts)
         self.log.counts.history_trades_skipped = skipped
         self._report_progress(self.log.counts.rows)
 
-    def _apply_venue_row(self, c: _Columns, row: tuple[int, int, int], now: int) -> int:
+    def _apply_venue_row(self, c: ReplayColumns, row: tuple[int, int, int], now: int) -> int:
         """Feed one book or trade row to the venue; returns 1 for a history print it skipped."""
         _ts, kind, index = row
-        if kind == _BOOK:
+        if kind == BOOK:
             self.venue.on_bbo(now, c.bid_px[index], c.bid_sz[index], c.ask_px[index], c.ask_sz[index])
             return 0
         if c.trade_is_history[index]:
@@ -443,7 +384,11 @@ class Replay:
             elif kind == _SUCCEEDED:
                 engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
                 if isinstance(payload, CancelAll):
-                    self._schedule(at_ms + self.venue.order_latency_ms, _READ_OPEN_ORDERS, None, None)
+                    # The order sender reads the venue's open orders once the answer is in; that read
+                    # takes time too (at least a millisecond), and PAUSE takes only a snapshot read
+                    # after its cancel-all as evidence of being flat.
+                    read_ms = at_ms + max(1, self.venue.order_latency_ms)
+                    self._schedule(read_ms, _READ_OPEN_ORDERS, None, None)
             elif kind == _FAILED:
                 engine.on_command_failed(payload, detail, at_ms)  # type: ignore[arg-type]
             else:
@@ -467,51 +412,3 @@ class Replay:
         progress = self._progress
         if progress is not None:
             progress(rows_done, self._rows_total)
-
-
-_BOOK, _TRADE, _MARK, _INDEX, _LIQUIDATION = range(5)
-
-
-def _merged_venue_rows(c: _Columns) -> list[tuple[int, int, int]]:
-    """(ts, kind, index) of book and trade rows, book rows first within a millisecond."""
-    rows = [(ts, _BOOK, index) for index, ts in enumerate(c.book_ts)]
-    rows += [(ts, _TRADE, index) for index, ts in enumerate(c.trade_ts)]
-    rows.sort()
-    return rows
-
-
-def _merged_engine_rows(c: _Columns) -> list[tuple[int, int, int]]:
-    """(ts, kind, index) of every row the engine reads: prices and liquidations, then book rows, per millisecond."""
-    rows = [(ts, _BOOK, index) for index, ts in enumerate(c.book_ts)]
-    rows += [(ts, _MARK if c.price_is_mark[index] else _INDEX, index) for index, ts in enumerate(c.price_ts)]
-    rows += [(ts, _LIQUIDATION, index) for index, ts in enumerate(c.liquidation_ts)]
-    rows.sort(key=lambda row: (row[0], row[1] == _BOOK, row[2]))
-    return rows
-
-
-def _apply_engine_group(
-    engine: QuoteEngine, c: _Columns, group: list[tuple[int, int, int]], now: int
-) -> Sequence[EngineCommand]:
-    """All rows of one millisecond into the engine's state; only the last may start a tick."""
-    market = engine.market
-    for _ts, kind, index in group[:-1]:
-        if kind == _BOOK:
-            market.on_bbo(
-                now, c.engine_bid_px[index], c.engine_bid_sz[index], c.engine_ask_px[index], c.engine_ask_sz[index]
-            )
-        elif kind == _MARK:
-            market.on_mark(now, c.price_px[index])
-        elif kind == _INDEX:
-            market.on_index(now, c.price_px[index])
-        else:
-            market.on_liquidation(now)
-    _ts, kind, index = group[-1]
-    if kind == _BOOK:
-        return engine.on_bbo_values(
-            now, c.engine_bid_px[index], c.engine_bid_sz[index], c.engine_ask_px[index], c.engine_ask_sz[index]
-        )
-    if kind == _MARK:
-        return engine.on_mark_value(now, c.price_px[index])
-    if kind == _INDEX:
-        return engine.on_index_value(now, c.price_px[index])
-    return engine.on_trade_values(now, True)
