@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from mm.adapters.postgres import migrations
+from mm.adapters.postgres.ingest_ledger import prune_ingest_ledger
 from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
 from mm.adapters.postgres.urls import sqlalchemy_url
 
@@ -45,3 +46,20 @@ def test_a_row_lands_in_its_day_partition(clean_database_url: str) -> None:
     finally:
         engine.dispose()
     assert count == 1
+
+
+def test_ledger_rows_older_than_the_cutoff_are_pruned_and_newer_ones_kept(clean_database_url: str) -> None:
+    engine = create_engine(sqlalchemy_url(clean_database_url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO md_ingest_batch (batch_id, rows, committed_at) VALUES "
+                    "('old', 1, '2026-01-01T00:00:00Z'), ('new', 1, '2026-01-09T00:00:00Z')"
+                )
+            )
+            pruned = prune_ingest_ledger(conn, datetime(2026, 1, 8, tzinfo=UTC))
+            left = conn.execute(text("SELECT batch_id FROM md_ingest_batch")).scalars().all()
+    finally:
+        engine.dispose()
+    assert (pruned, left) == (1, ["new"])

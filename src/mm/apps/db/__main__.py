@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy import create_engine
 
 from mm.adapters.observability.logging import configure_logging, secret_values
 from mm.adapters.postgres import migrations
+from mm.adapters.postgres.ingest_ledger import prune_ingest_ledger
 from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
 from mm.adapters.postgres.urls import sqlalchemy_url
 from mm.apps.database import open_database
@@ -36,10 +37,11 @@ def run(args: argparse.Namespace) -> int:
             engine = create_engine(sqlalchemy_url(url))
             try:
                 with engine.begin() as conn:
-                    today = datetime.now(UTC).date()
-                    dropped = maintain_partitions(conn, today, args.days_ahead, args.retention_days)
+                    now = datetime.now(UTC)
+                    dropped = maintain_partitions(conn, now.date(), args.days_ahead, args.retention_days)
                     counts = {table: len(days) for table, days in existing_partitions(conn).items()}
+                    pruned = prune_ingest_ledger(conn, now - timedelta(days=args.ledger_days))
             finally:
                 engine.dispose()
-            print(f"partitions per table: {counts}; dropped: {len(dropped)}")
+            print(f"partitions per table: {counts}; dropped: {len(dropped)}; ledger rows pruned: {pruned}")
     return 0

@@ -28,4 +28,10 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         help="drop partitions older than this many days (default: keep)",
     )
+    partitions.add_argument(
+        "--ledger-days",
+        type=int,
+        default=7,
+        help="delete ingestor batch-ledger rows older than this many days (default 7; keep above any spool's age)",
+    )
     parser.set_defaults(run=_run)
