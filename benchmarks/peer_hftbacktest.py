@@ -2,7 +2,8 @@
 
 It reads the same recorded best bid/offer and trade rows, quotes the same way as `mm`'s engine with
 the benchmark's parameters (bid floor / ask ceil of mid -+ half-spread, clamped off the opposite best,
-fixed size, a side dropped at the position limit, re-quoting at most every `requote_ms`), and fills
+the ask a tick above the bid when both round to one price, fixed size, a side dropped at the
+position limit, re-quoting at most every `requote_ms`), and fills
 with hftbacktest's risk-averse queue model and no partial fills. Only used by benchmarks; needs the
 `bench` extra.
 """
@@ -108,6 +109,8 @@ def _quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
             mid = (best_bid + best_ask) / 2.0
             bid = min(np.floor(mid * (1.0 - half) / tick + 1e-9) * tick, best_ask - tick)
             ask = max(np.ceil(mid * (1.0 + half) / tick - 1e-9) * tick, best_bid + tick)
+            if ask < bid + tick / 2:  # a mid on the grid with no half-spread: mm's quoter never locks itself
+                ask = bid + tick
             position = hbt.position(0)
             orders = hbt.orders(0)
             # bid side

@@ -85,3 +85,12 @@ def test_recorded_liquidations_reach_the_engine() -> None:
     assert [(c.ts_ms, c.mode) for c in result.record.modes if "liquidations_elevated" in c.reasons] == [
         (QUOTING_MS + 50, Mode.DEFENSIVE)
     ]
+
+
+def test_a_pause_with_no_order_open_ends_once_the_venue_has_shown_it_is_flat() -> None:
+    builder = TapeBuilder().warm_up(until_ms=START_MS + 5_000)  # quiet from 5 s: PAUSE before the first quote
+    for ts_ms in range(START_MS + 9_000, START_MS + 30_000, 100):
+        builder.quote(ts_ms)
+    result = replay(builder)
+    quoted = [q for q in result.quotes if q.bid_px is not None]
+    assert (result.counts.cancel_alls, len(result.pauses), quoted[0].ts_ms > START_MS + 9_000) == (1, 1, True)
