@@ -6,7 +6,7 @@ Both repairs are explicit steps with a parameter, so a run records what was done
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import replace
 
 from mm.domain.market_tape import BookColumns, MarketTape, PriceColumns, TradeColumns
@@ -87,9 +87,3 @@ def _slice_trades(trades: TradeColumns, start_ms: int | None, end_ms: int | None
 def _slice_prices(prices: PriceColumns, start_ms: int | None, end_ms: int | None) -> PriceColumns:
     rows = _bounds(prices.ts_ms, start_ms, end_ms)
     return PriceColumns(prices.ts_ms[rows], prices.is_mark[rows], prices.px[rows])
-
-
-def book_row_at(book: BookColumns, ts_ms: int) -> int | None:
-    """Index of the book row in effect at `ts_ms` (the last one at or before it); None before the first."""
-    index = bisect_right(book.ts_ms, ts_ms) - 1
-    return index if index >= 0 else None
