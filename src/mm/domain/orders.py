@@ -157,12 +157,17 @@ class BalanceUpdate:
 
 @dataclass(frozen=True, slots=True)
 class AccountResynced:
-    """A REST re-sync finished: `open_orders` is the exchange's full view of our open orders."""
+    """A REST re-sync finished: `open_orders` is the exchange's full view of our open orders.
+
+    `requested_ts_ms` is when the read was sent, when known: a read sent after a cancel-all shows
+    its effect even if it comes back within the same millisecond.
+    """
 
     symbol: str
     open_orders: tuple[OpenOrder, ...]
     position: Position
     received_ts_ms: int
+    requested_ts_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

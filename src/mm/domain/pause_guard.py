@@ -59,10 +59,17 @@ class CancelAllGuard:
         if self.is_awaiting_flat:
             self._has_evidence = True
 
-    def on_snapshot(self, open_order_count: int, received_ts_ms: int) -> None:
-        """A REST snapshot of open orders arrived; it counts only if read after the last cancel-all."""
+    def on_snapshot(self, open_order_count: int, received_ts_ms: int, requested_ts_ms: int | None = None) -> None:
+        """A REST snapshot of open orders arrived; it counts only if read after the last cancel-all.
+
+        "After" means requested at or after the send when the request time is known (a read-back
+        can answer within the same millisecond), else received strictly after it.
+        """
         last = self._last_sent_ms
-        if self.is_awaiting_flat and open_order_count == 0 and last is not None and received_ts_ms > last:
+        if not self.is_awaiting_flat or open_order_count != 0 or last is None:
+            return
+        is_read_after = requested_ts_ms >= last if requested_ts_ms is not None else received_ts_ms > last
+        if is_read_after:
             self._has_evidence = True
 
     def confirm_if_flat(self, has_orders: bool) -> bool:

@@ -152,11 +152,12 @@ class OrderSender:
 
     async def _check_open_orders(self, engine: QuoteEngine, symbol: str) -> None:
         """Read what is still open after a cancel-all; an unreadable answer is simply no evidence."""
+        requested_ts_ms = self._clock.now_ms()
         try:
             open_orders = await self._gateway.open_orders(symbol)
             position = await self._gateway.position(symbol)
         except (ExchangeUnavailable, RateLimited) as error:
             _log.warning("open_orders_check_failed", symbol=symbol, error=str(error))
             return
-        snapshot = AccountResynced(symbol, tuple(open_orders), position, self._clock.now_ms())
+        snapshot = AccountResynced(symbol, tuple(open_orders), position, self._clock.now_ms(), requested_ts_ms)
         self._on_commands(engine, engine.on_account_event(snapshot, snapshot.received_ts_ms))

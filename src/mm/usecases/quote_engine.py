@@ -267,7 +267,7 @@ class QuoteEngine:
         open_orders = [o for o in event.open_orders if o.symbol == self.config.symbol and o.status.is_open]
         self.orders.on_sync(open_orders, event.received_ts_ms, self.config.absent_grace_ms)
         self.inventory.on_position(event.position)
-        self._guard.on_snapshot(len(open_orders), event.received_ts_ms)
+        self._guard.on_snapshot(len(open_orders), event.received_ts_ms, event.requested_ts_ms)
         gap_ts_ms = self._account_gap_ts_ms
         if gap_ts_ms is not None and event.received_ts_ms >= gap_ts_ms:
             # A full REST snapshot after the outage: orders and position are known again.

@@ -55,6 +55,19 @@ def test_an_empty_snapshot_read_after_the_send_confirms_flat() -> None:
     assert guard.confirm_if_flat(has_orders=False)
 
 
+def test_a_read_sent_after_the_cancel_all_confirms_flat_even_within_the_same_millisecond() -> None:
+    """A fast venue (or a simulated clock) answers the read-back in the cancel-all's millisecond."""
+    guard = paused_and_sent(at_ms=100)
+    guard.on_snapshot(0, received_ts_ms=100, requested_ts_ms=100)
+    assert guard.confirm_if_flat(has_orders=False)
+
+
+def test_a_read_sent_before_the_cancel_all_is_no_evidence() -> None:
+    guard = paused_and_sent(at_ms=100)
+    guard.on_snapshot(0, received_ts_ms=105, requested_ts_ms=99)
+    assert not guard.confirm_if_flat(has_orders=False)
+
+
 def test_a_snapshot_from_before_the_send_is_no_evidence() -> None:
     guard = paused_and_sent(at_ms=100)
     guard.on_snapshot(0, received_ts_ms=100)

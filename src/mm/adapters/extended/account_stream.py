@@ -147,6 +147,7 @@ class ExtendedAccountStream:
                 _log.warning("extended_fill_replay_failed", error=str(error))
 
     async def _resync(self, symbol: str) -> None:
+        requested_ts_ms = self._clock.now_ms()
         orders = await self._reads.open_orders(symbol)
         position = await self._reads.position(symbol)
         received_ts_ms = self._clock.now_ms()
@@ -164,7 +165,7 @@ class ExtendedAccountStream:
                 self._session.metrics.account_corrections.inc(kind=type(event).__name__)
                 self._pump.emit(applied)
         self._session.metrics.account_resyncs.inc(outcome="ok")
-        self._pump.emit(AccountResynced(symbol, tuple(orders), position, received_ts_ms))
+        self._pump.emit(AccountResynced(symbol, tuple(orders), position, received_ts_ms, requested_ts_ms))
 
     async def _replay_missed_fills(self) -> None:
         """Emit the fills the stream missed, read from REST back to the floor of `SeenFills`.

@@ -385,8 +385,7 @@ class Replay:
                 engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
                 if isinstance(payload, CancelAll):
                     # The order sender reads the venue's open orders once the answer is in; that read
-                    # takes time too (at least a millisecond), and PAUSE takes only a snapshot read
-                    # after its cancel-all as evidence of being flat.
+                    # takes time too (modelled as at least a millisecond).
                     read_ms = at_ms + max(1, self.venue.order_latency_ms)
                     self._schedule(read_ms, _READ_OPEN_ORDERS, None, None)
             elif kind == _FAILED:
@@ -399,7 +398,7 @@ class Replay:
         venue = self.venue
         self._catch_up_venue(now)
         answered_ms = now + self.timing.market_data_latency_ms
-        snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms)
+        snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms, now)
         self._schedule(answered_ms, _EVENT, snapshot, None)
 
     def _after_account_event(self, commands: Sequence[EngineCommand], now: int) -> None:
