@@ -176,7 +176,7 @@ def upgrade() -> None:
         sa.Column("ask_sz", sa.Numeric(), nullable=True),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("row_no", sa.BigInteger(), nullable=False, comment="ordinal of the row within its source"),
-        sa.Column("raw", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("raw", sa.Text(), nullable=True),
         postgresql_partition_by="RANGE (ts)",
     )
     op.create_index(
@@ -218,7 +218,7 @@ def upgrade() -> None:
         sa.Column("price", sa.Numeric(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("row_no", sa.BigInteger(), nullable=False, comment="ordinal of the row within its source"),
-        sa.Column("raw", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("raw", sa.Text(), nullable=True),
         postgresql_partition_by="RANGE (ts)",
     )
     op.create_index(
@@ -264,7 +264,7 @@ def upgrade() -> None:
         sa.Column("is_replay", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("row_no", sa.BigInteger(), nullable=False, comment="ordinal of the row within its source"),
-        sa.Column("raw", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("raw", sa.Text(), nullable=True),
         postgresql_partition_by="RANGE (ts)",
     )
     op.create_index(

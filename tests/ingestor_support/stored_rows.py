@@ -87,7 +87,7 @@ def stored_raw_messages(url: str) -> Counter[str]:
         f"SELECT raw FROM {table} WHERE raw IS NOT NULL" for table in ("md_bbo", "md_trade", "md_price")
     )
     with psycopg.connect(url) as conn:
-        return Counter(_normal(raw) for (raw,) in conn.execute(query))
+        return Counter(_normal(json.loads(raw)) for (raw,) in conn.execute(query))
 
 
 def stored_row_numbers(url: str) -> list[int]:

@@ -5,7 +5,6 @@ Subclasses provide `sink` (started, empty) and `stored` (reads back what the sin
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -62,16 +61,16 @@ class StoredMarketData(Protocol):
 
 
 def row_view(row: MarketDataRow, row_no: int, raw: str | None) -> RowView:
-    """The neutral form of one stored row; raw text compares as parsed JSON."""
+    """The neutral form of one stored row; raw text is kept exactly as received."""
     head = (row_no, row.symbol, row.exchange_ts_ms, row.received_ts_ms, row.seq)
-    parsed = json.loads(raw) if raw else None
+    kept = raw or None
     if isinstance(row, BestBidOffer):
-        return ("md_bbo", *head, row.bid_px, row.bid_sz, row.ask_px, row.ask_sz, parsed)
+        return ("md_bbo", *head, row.bid_px, row.bid_sz, row.ask_px, row.ask_sz, kept)
     if isinstance(row, PublicTrade):
         values = (row.trade_id, row.price, row.size, row.taker_side.value, row.kind.value, row.is_replay)
-        return ("md_trade", *head, *values, parsed)
+        return ("md_trade", *head, *values, kept)
     assert isinstance(row, PriceUpdate)
-    return ("md_price", *head, row.kind.value, row.price, parsed)
+    return ("md_price", *head, row.kind.value, row.price, kept)
 
 
 class MarketDataSinkContract:

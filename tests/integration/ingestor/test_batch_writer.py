@@ -145,7 +145,7 @@ async def test_a_batch_postgres_refuses_is_set_aside_and_the_next_one_is_stored(
 ) -> None:
     sink = a_sink(clean_database_url, tmp_path, "20240808T000000Z-bad")
     await sink.start()
-    await sink.append(replace(a_bbo(1), raw="not json"))
+    await sink.append(replace(a_bbo(1), symbol="BTC\x00-USD"))  # Postgres text holds no NUL
     await sink.flush()
     await sink.append(a_bbo(2))
     await sink.aclose()
@@ -165,3 +165,15 @@ async def test_postgres_reads_the_binary_numerics_as_the_exact_decimals_sent(cle
         stored = [text for (text,) in conn.execute("SELECT price::text FROM md_price ORDER BY row_no")]
     assert [Decimal(text) for text in stored] == [Decimal(value) for value in values]
     assert [text.partition(".")[2] for text in stored] == [f"{Decimal(v):f}".partition(".")[2] for v in values]
+
+
+async def test_raw_text_is_stored_byte_for_byte(clean_database_url: str) -> None:
+    """Key order, spacing and duplicate keys survive (jsonb would have normalised them away)."""
+    raw = '{"seq":7, "data":{"b":[["1","2"]]},"data":null,"note":"tab\there \\u00e9"}'
+    writer = PostgresBatchWriter(clean_database_url)
+    try:
+        await writer.write(BatchBuilder(SOURCE).build([replace(a_bbo(1), raw=raw)]))
+    finally:
+        await writer.close()
+    with psycopg.connect(clean_database_url) as conn:
+        assert conn.execute("SELECT raw FROM md_bbo").fetchall() == [(raw,)]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from mm.adapters.postgres.market_data_rows import POSTGRES_EPOCH_MS, TABLE_COLUMNS, ColumnKind, Row, raw_of
+from mm.adapters.postgres.market_data_rows import POSTGRES_EPOCH_MS, TABLE_COLUMNS, ColumnKind, Row
 from mm.adapters.postgres.numeric_binary import decode_numeric
 
 NULL = "\\N"
@@ -40,7 +40,7 @@ _TEXT_FORMS: dict[ColumnKind, Callable[[Any], str]] = {
     ColumnKind.INT: str,
     ColumnKind.NUMERIC: lambda value: str(decode_numeric(value)),
     ColumnKind.BOOL: lambda value: "t" if value else "f",
-    ColumnKind.JSON: lambda value: escape(raw_of(value) or ""),
+    ColumnKind.RAW: escape,
 }
 
 

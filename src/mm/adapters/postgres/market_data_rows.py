@@ -3,15 +3,15 @@
 Binary COPY was measured faster than text COPY on these tables (about 1.3-1.5x, mostly less
 parsing of numerics and timestamps on the server; `benchmarks/bench_ingest_writer.py`). Two
 columns use the binary wire form directly to skip Python objects on the hot path: timestamps go
-as int8 microseconds since 2000-01-01 (what `timestamptz` is on the wire) and raw JSON goes as
-bytea holding jsonb's version byte 1 followed by the text. Numerics go pre-encoded too
+as int8 microseconds since 2000-01-01 (what `timestamptz` is on the wire). The raw message goes
+as plain `text`: the columns are text, not jsonb, because parsing jsonb was most of the server's
+COPY time and text keeps the exact bytes received. Numerics go pre-encoded too
 (`numeric_binary`), from a cache. `source_id` is not in the tuples: the writer puts it in front
 once it knows it.
 """
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 
 from mm.adapters.postgres.numeric_binary import NumericCache
@@ -19,7 +19,6 @@ from mm.domain.market_events import BestBidOffer, PriceUpdate, PublicTrade
 
 POSTGRES_EPOCH_MS = 946_684_800_000  # 2000-01-01T00:00:00Z, where Postgres timestamps count from
 MS_PER_DAY = 86_400_000
-_JSONB_VERSION = b"\x01"
 
 
 class ColumnKind(StrEnum):
@@ -30,7 +29,7 @@ class ColumnKind(StrEnum):
     INT = "int"
     NUMERIC = "numeric"
     BOOL = "bool"
-    JSON = "json"
+    RAW = "raw"
 
 
 BINARY_TYPES = {
@@ -39,7 +38,7 @@ BINARY_TYPES = {
     ColumnKind.INT: "int8",
     ColumnKind.NUMERIC: "bytea",  # already in numeric's binary form (numeric_binary.py)
     ColumnKind.BOOL: "bool",
-    ColumnKind.JSON: "bytea",
+    ColumnKind.RAW: "text",
 }
 
 _HEAD = (
@@ -49,7 +48,7 @@ _HEAD = (
     ("recv_ts", ColumnKind.TS),
     ("seq", ColumnKind.INT),
 )
-_TAIL = (("row_no", ColumnKind.INT), ("raw", ColumnKind.JSON))
+_TAIL = (("row_no", ColumnKind.INT), ("raw", ColumnKind.RAW))
 
 TABLE_COLUMNS: dict[str, tuple[tuple[str, ColumnKind], ...]] = {
     "md_bbo": (
@@ -103,21 +102,15 @@ def ts_ms_of(ts_us_value: int) -> int:
     return ts_us_value // 1000 + POSTGRES_EPOCH_MS
 
 
-def jsonb_binary(raw: str | None) -> bytes | None:
-    """jsonb's binary form of `raw`, or None.
+def raw_text(raw: str | None) -> str | None:
+    """`raw` as the `text` column can hold it, or None.
 
-    jsonb cannot hold the escape \\u0000; such a text is kept as a JSON string (its exact text,
-    still auditable) rather than failing the whole batch.
+    Postgres text cannot hold a NUL character (the server would fail the whole batch); a message
+    carrying one (not valid JSON anyway) keeps it as the JSON escape `\\u0000` instead.
     """
-    if raw is None:
-        return None
-    if "\\u0000" in raw:
-        raw = json.dumps(raw)
-    return _JSONB_VERSION + raw.encode()
-
-
-def raw_of(jsonb: bytes | None) -> str | None:
-    return None if jsonb is None else jsonb[1:].decode()
+    if raw is None or "\x00" not in raw:
+        return raw
+    return raw.replace("\x00", "\\u0000")
 
 
 def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
@@ -132,7 +125,7 @@ def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericCac
         numeric[str(bbo.ask_px)],
         numeric[str(bbo.ask_sz)],
         row_no,
-        jsonb_binary(raw),
+        raw_text(raw),
     )
 
 
@@ -150,7 +143,7 @@ def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: Numeric
         trade.kind.value,
         trade.is_replay,
         row_no,
-        jsonb_binary(raw),
+        raw_text(raw),
     )
 
 
@@ -164,5 +157,5 @@ def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: Numeric
         price.kind.value,
         numeric[str(price.price)],
         row_no,
-        jsonb_binary(raw),
+        raw_text(raw),
     )

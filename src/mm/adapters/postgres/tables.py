@@ -75,7 +75,9 @@ def _md_table(name: str, *columns: Column[object]) -> Table:
         *columns,
         Column("source_id", Integer, nullable=False),
         Column("row_no", BigInteger, nullable=False, comment="ordinal of the row within its source"),
-        Column("raw", JSONB, nullable=True),
+        # text, not jsonb: the exact bytes received (jsonb reorders keys and drops duplicates, and
+        # parsing it was most of the ingest COPY's cost); readers cast `raw::jsonb` when they need to.
+        Column("raw", Text, nullable=True),
         Index(
             f"ix_{name}_exchange_symbol_ts",
             "exchange",

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime
 from mm.adapters.postgres.errors import translate_db_errors
+from mm.adapters.postgres.market_data_rows import raw_text
 from mm.adapters.postgres.partitions import day_of_ms, ensure_day_partitions
 from mm.adapters.postgres.tables import (
     ex_decision,
@@ -147,7 +148,7 @@ class PostgresTradingJournal:
             "ts_ms": event.exchange_ts_ms,
             "recv_ts": to_datetime(event.received_ts_ms),
             "seq": event.seq,
-            "raw": _raw_json(event.raw),
+            "raw": raw_text(event.raw or None),  # md_* keep the message as received (text)
         }
         if isinstance(event, BestBidOffer):
             return "md_bbo", {

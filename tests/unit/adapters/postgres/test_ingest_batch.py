@@ -50,8 +50,16 @@ def test_the_second_row_of_a_message_carries_no_raw_text() -> None:
     assert [row[-1] is not None for row in batch.binary_rows["md_trade"]] == [True, False]
 
 
-def test_raw_text_with_a_nul_escape_is_kept_as_a_json_string() -> None:
+def test_raw_text_is_kept_exactly_as_received() -> None:
     from dataclasses import replace
 
-    batch = BatchBuilder(SOURCE).build([replace(a_bbo(1), raw='{"x":"\\u0000"}')])
-    assert batch.binary_rows["md_bbo"][0][-1] == b'\x01"{\\"x\\":\\"\\\\u0000\\"}"'
+    raw = '{"b":1, "a":"\\u0000", "a":2}'
+    batch = BatchBuilder(SOURCE).build([replace(a_bbo(1), raw=raw)])
+    assert batch.binary_rows["md_bbo"][0][-1] == raw
+
+
+def test_a_nul_character_in_raw_text_is_kept_as_its_json_escape() -> None:
+    from dataclasses import replace
+
+    batch = BatchBuilder(SOURCE).build([replace(a_bbo(1), raw='{"x":"a\x00b"}')])
+    assert batch.binary_rows["md_bbo"][0][-1] == '{"x":"a\\u0000b"}'
