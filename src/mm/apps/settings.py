@@ -85,17 +85,6 @@ class ExtendedEndpointSettings(BaseSettings):
     extended_request_timeout_s: float = Field(10.0, alias="EXTENDED_REQUEST_TIMEOUT_S", gt=0)
 
 
-class ExtendedCredentials(BaseSettings):
-    """The trading account. Every value is a secret: never logged, never written."""
-
-    extended_api_key: SecretStr = Field(alias="EXTENDED_API_KEY", description="the account's API key")
-    extended_stark_private_key: SecretStr = Field(
-        alias="EXTENDED_STARK_PRIVATE_KEY", description="hex Stark private key"
-    )
-    extended_stark_public_key: SecretStr = Field(alias="EXTENDED_STARK_PUBLIC_KEY", description="hex Stark public key")
-    extended_vault_id: SecretStr = Field(alias="EXTENDED_VAULT_ID", description="the account's vault (position) id")
-
-
 S = TypeVar("S", bound=BaseSettings)
 
 
