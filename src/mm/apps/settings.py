@@ -29,7 +29,7 @@ class ExtendedEnv(StrEnum):
     TESTNET = "testnet"
 
 
-def _split_symbols(value: Any) -> Any:
+def split_symbols(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
@@ -73,7 +73,7 @@ class MarketsSettings(BaseSettings):
     @field_validator("symbols", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        return _split_symbols(value)
+        return split_symbols(value)
 
 
 class ExtendedEndpointSettings(BaseSettings):

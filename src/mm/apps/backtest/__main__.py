@@ -14,6 +14,7 @@ from tqdm import tqdm
 from mm.adapters.files.recorded_csv import MalformedRecording
 from mm.adapters.files.recorded_tape import read_book_columns, recording_paths
 from mm.adapters.postgres.recording_import import import_recording
+from mm.apps.async_providers import resolved, settle
 from mm.apps.backtest.container import Container, backtest_container
 from mm.apps.backtest.report import write_report
 from mm.apps.backtest.run_options import OptionError, backtest_spec
@@ -49,12 +50,12 @@ async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
             market_data, exchange, symbol = await _data_source(container, args)
             if args.data is None and not args.from_db and args.start is None and args.end is None:
                 args.start, args.end = _shipped_span()
-            executor_config = cast(ExecutorConfig, await _resolved(container.executor_config()))
+            executor_config = cast(ExecutorConfig, await resolved(container.executor_config()))
             timer_ms = round(executor_config.timer_resolution_s * 1000)
             spec = backtest_spec(args, settings, exchange, symbol, timer_ms)
         except OptionError as error:
             exit_bad_settings(f"bad options: {error}")
-        backtester = cast(Backtester, await _resolved(container.backtester(market_data=market_data)))
+        backtester = cast(Backtester, await resolved(container.backtester(market_data=market_data)))
         try:
             result = await _run_with_progress(backtester, spec)
         except RecordNotFound as error:
@@ -67,7 +68,7 @@ async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
             print(f"report: {path}")
         return 0
     finally:
-        await _maybe_await(container.shutdown_resources())
+        await settle(container.shutdown_resources())
 
 
 async def _data_source(container: Container, args: argparse.Namespace) -> tuple[RecordedMarketData, str, str]:
@@ -77,9 +78,9 @@ async def _data_source(container: Container, args: argparse.Namespace) -> tuple[
         symbol = args.symbol or args.data.name
         return container.file_market_data(prefix=args.data, exchange=exchange, symbol=symbol), exchange, symbol
     if args.from_db:
-        return cast(RecordedMarketData, await _resolved(container.database_market_data())), args.exchange, args.symbol
-    await _import_shipped_slice(cast(str, await _resolved(container.shared.database_url())))
-    market_data = cast(RecordedMarketData, await _resolved(container.database_market_data()))
+        return cast(RecordedMarketData, await resolved(container.database_market_data())), args.exchange, args.symbol
+    await _import_shipped_slice(cast(str, await resolved(container.shared.database_url())))
+    market_data = cast(RecordedMarketData, await resolved(container.database_market_data()))
     return market_data, SHIPPED_EXCHANGE, SHIPPED_SYMBOL
 
 
@@ -118,15 +119,3 @@ def _progress_to(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-
         bar.update(rows_done - bar.n)
 
     return report
-
-
-async def _maybe_await(result: object) -> None:
-    if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-        await result
-
-
-async def _resolved(provided: object) -> object:
-    """A provider's object: providers that depend on async resources hand out futures."""
-    if asyncio.isfuture(provided) or asyncio.iscoroutine(provided):
-        return await provided
-    return provided

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-from typing import Any
 
 from mm.adapters.extended import ExtendedRestSession
 from mm.adapters.extended.account_reads import ExtendedAccountReads
+from mm.apps.async_providers import resolved, settle
 from mm.apps.executor.container import Container
 from mm.apps.executor.settings import ExecutorSettings
 from mm.apps.settings import exit_bad_settings, load_settings
@@ -42,7 +42,7 @@ async def _main(settings: ExecutorSettings) -> int:
         exit_code: int = await executor.run(_stop_on_signals())
         return exit_code
     finally:
-        await _maybe_await(container.shutdown_resources())
+        await settle(container.shutdown_resources())
 
 
 async def _started(container: Container, settings: ExecutorSettings) -> LiveExecutor:
@@ -51,20 +51,20 @@ async def _started(container: Container, settings: ExecutorSettings) -> LiveExec
     await _check_account(container, settings)
     exchange: str = container.exchange()
     configured = settings.configured_params()
-    store = await _resolved(container.params_store())
+    store = await resolved(container.params_store())
     params = {
         symbol: await params_in_force(
             store, exchange, symbol, configured, is_overridden=settings.strategy_params is not None
         )
         for symbol in settings.symbols
     }
-    executor: LiveExecutor = await _resolved(container.executor(params=params))
+    executor: LiveExecutor = await resolved(container.executor(params=params))
     return executor
 
 
 async def _check_account(container: Container, settings: ExecutorSettings) -> None:
     """One authenticated read before trading, so a refused API key stops start-up, not the first reconcile."""
-    session: ExtendedRestSession | None = await _resolved(container.rest_session())
+    session: ExtendedRestSession | None = await resolved(container.rest_session())
     if session is not None:  # paper trading has no account
         await ExtendedAccountReads(session).open_orders(settings.symbols[0])
 
@@ -76,15 +76,3 @@ def _stop_on_signals() -> asyncio.Event:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     return stop
-
-
-async def _maybe_await(result: object) -> None:
-    if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-        await result
-
-
-async def _resolved(provided: Any) -> Any:
-    """A provider's object: providers that depend on async resources hand out futures."""
-    if asyncio.isfuture(provided) or asyncio.iscoroutine(provided):
-        return await provided
-    return provided

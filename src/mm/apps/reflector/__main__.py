@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import signal
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import structlog
 
 from mm.adapters.llm.model_id import ModelConfigError
+from mm.apps.async_providers import resolved, settle
 from mm.apps.reflector.settings import ReflectorSettings
 from mm.apps.settings import exit_bad_settings, load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
@@ -47,7 +46,7 @@ async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: R
         with startup_boundary("reflect", settings):
             _build_model(container)
             await init_resources_shared_first(container)
-            loop = await _resolved(container.loop())
+            loop = await resolved(container.loop())
         log.info("reflector_started", model=settings.model_id or "offline", symbols=settings.symbols, loop=args.loop)
         if args.loop:
             await _run_until_signalled(loop)
@@ -60,7 +59,7 @@ async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: R
             )
         return 0 if len(results) == len(settings.symbols) else 1
     finally:
-        await _maybe_await(container.shutdown_resources())
+        await settle(container.shutdown_resources())
 
 
 def _build_model(container: Container) -> None:
@@ -103,12 +102,3 @@ def _window(text: str) -> ReflectionWindow:
         end = end.replace(tzinfo=UTC)
     end_ms = int(end.timestamp() * 1000)
     return ReflectionWindow(end_ms - HOUR_MS, end_ms)
-
-
-async def _maybe_await(result: object) -> None:
-    if inspect.isawaitable(result):
-        await result
-
-
-async def _resolved(provided: ReflectionLoop | Awaitable[ReflectionLoop]) -> ReflectionLoop:
-    return await provided if inspect.isawaitable(provided) else provided

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import signal
-from collections.abc import Awaitable
 
 import structlog
 
+from mm.apps.async_providers import resolved, settle
 from mm.apps.settings import load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.apps.summarizer.container import Container
@@ -30,7 +29,7 @@ async def _main(args: argparse.Namespace, settings: SummarizerSettings) -> int:
         with startup_boundary("summarize", settings):
             await init_resources_shared_first(container)
             # The engine is an async resource, so the container hands out awaitables.
-            summarizer = await _resolved(container.summarizer())
+            summarizer = await resolved(container.summarizer())
         if args.loop:
             await _loop(summarizer, args.interval_s or settings.summarize_interval_s)
         else:
@@ -38,7 +37,7 @@ async def _main(args: argparse.Namespace, settings: SummarizerSettings) -> int:
         if args.worst > 0:
             await _print_worst(summarizer, container, args.worst, args.window_s)
     finally:
-        await _maybe_await(container.shutdown_resources())
+        await settle(container.shutdown_resources())
     return 0
 
 
@@ -71,12 +70,3 @@ def _worst_line(enriched: EnrichedFill) -> str:
         f"{fill.fill_id:<24} {fill.symbol:<12} {fill.side.value:<4} {fill.price:>14} {fill.size:>12} "
         f"{bps[0]:>10} {bps[1]:>10}"
     )
-
-
-async def _maybe_await(result: object) -> None:
-    if inspect.isawaitable(result):
-        await result
-
-
-async def _resolved(provided: Summarizer | Awaitable[Summarizer]) -> Summarizer:
-    return await provided if inspect.isawaitable(provided) else provided

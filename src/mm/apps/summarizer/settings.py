@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from mm.apps.settings import CommonSettings, Symbols
+from mm.apps.settings import CommonSettings, Symbols, split_symbols
 
 
 class SummarizerSettings(CommonSettings):
@@ -37,6 +37,4 @@ class SummarizerSettings(CommonSettings):
     @field_validator("symbols", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return split_symbols(value)
