@@ -6,15 +6,15 @@ zero realized PnL whatever the fee tier.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from mm.domain.side import Side
+from mm.domain.value import value
 
 _ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class CostBasis:
     """Signed inventory in base units (long positive) and the average price it was opened at.
 

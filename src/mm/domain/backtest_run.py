@@ -9,9 +9,10 @@ from typing import Any
 
 from mm.domain.fill_summary import EnrichedFill
 from mm.domain.mode import Mode
+from mm.domain.value import value
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ModeChange:
     """From `ts_ms` on, the engine was in `mode` for `reasons` (the decision's, no-quote reasons included)."""
 
@@ -20,7 +21,7 @@ class ModeChange:
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class BacktestFill:
     """One simulated fill with its pseudo-markouts and the position it left (base units, long positive)."""
 

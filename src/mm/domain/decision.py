@@ -14,7 +14,6 @@ The executor's engine (and the backtest, through the same engine) uses it like t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from mm.domain.features import Features, compute_features
@@ -24,6 +23,7 @@ from mm.domain.params import StrategyParams
 from mm.domain.quoting import DesiredQuotes, compute_quotes
 from mm.domain.risk import NO_RISK_COUNTERS, RiskCounters, assess_risk
 from mm.domain.snapshot import MarketSnapshot
+from mm.domain.value import value
 
 
 class DecisionCommand(StrEnum):
@@ -35,7 +35,7 @@ class DecisionCommand(StrEnum):
 _CANCEL_ALL_ONLY = (DecisionCommand.CANCEL_ALL,)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Decision:
     """The next mode state, the quotes wanted (None: no orders), commands and every reason.
 

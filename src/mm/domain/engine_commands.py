@@ -12,14 +12,15 @@ from typing import Any
 from mm.domain.decision_record import DecisionRecord
 from mm.domain.orders import OrderRequest
 from mm.domain.strategy_snapshot import StrategySnapshot
+from mm.domain.value import value
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PlaceOrder:
     request: OrderRequest
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ReplaceOrder:
     """Atomically swap `previous_client_order_id` for `request` (one request, not cancel plus new)."""
 
@@ -27,7 +28,7 @@ class ReplaceOrder:
     request: OrderRequest
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class CancelOrder:
     symbol: str
     client_order_id: str

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from mm.domain.own_orders import OrderPhase, OwnOrder
 from mm.domain.quoting import DesiredQuote
 from mm.domain.side import Side
+from mm.domain.value import value
 
 _BPS = 10_000
 
@@ -33,18 +34,18 @@ class PlanPolicy:
             raise ValueError("refresh interval must be positive and price tolerance non-negative")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PlaceIntent:
     quote: DesiredQuote
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ReplaceIntent:
     order: OwnOrder
     quote: DesiredQuote
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class CancelIntent:
     order: OwnOrder
 
@@ -52,7 +53,7 @@ class CancelIntent:
 OrderIntent = CancelIntent | ReplaceIntent | PlaceIntent
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OrderPlan:
     """The requests to send now, in sending order, and how many the budget held back."""
 

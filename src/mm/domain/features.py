@@ -8,11 +8,11 @@ decision gives is deterministic.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from mm.domain.no_quote import NoQuoteReason
 from mm.domain.params import StrategyParams
 from mm.domain.snapshot import MarketSnapshot
+from mm.domain.value import value
 from mm.domain.windows import LONG_WINDOW_MS, SHORT_WINDOW_MS
 
 _BPS = 1e4
@@ -21,7 +21,7 @@ _BPS = 1e4
 _LONG_TO_SHORT_SCALE = math.sqrt(LONG_WINDOW_MS / SHORT_WINDOW_MS)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Features:
     """Top-of-book and window features in one instant; prices in quote currency, rates in bps.
 

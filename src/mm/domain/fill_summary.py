@@ -6,18 +6,18 @@ and are None while their horizon has no usable mid (see `mm.domain.fill_enrichme
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from mm.domain.mode import Mode
 from mm.domain.orders import Fill
 from mm.domain.side import Side
+from mm.domain.value import value
 
 MARKOUT_HORIZONS_S = (1, 10, 60)
 """The horizons `fills_enriched` has columns for."""
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class FillRecord:
     """One of our fills as the executor journaled it, with the strategy's mode and parameters then.
 
@@ -60,7 +60,7 @@ class FillRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class HorizonMarkout:
     """The markout at one horizon, in price units and in basis points of the fill price."""
 
@@ -69,7 +69,7 @@ class HorizonMarkout:
     bps: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class EnrichedFill:
     """A fill with the book at fill time and its markouts at 1 s, 10 s and 60 s (None: not yet known)."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from mm.domain.value import value
 
 
 class Mode(StrEnum):
@@ -41,7 +42,7 @@ class ModeReason(StrEnum):
 _CALM_PERIOD_PENDING = (ModeReason.CALM_PERIOD_PENDING,)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ModeState:
     """The current mode, since when, and since when no DEFENSIVE or PAUSE cause has been seen.
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from mm.domain.side import Side
+from mm.domain.value import value
 
 
 class OrderStatus(StrEnum):
@@ -37,7 +38,7 @@ class RejectReason(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OrderRequest:
     """A post-only limit order we want on the book. Price and size must be instrument-aligned."""
 
@@ -57,7 +58,7 @@ class OrderRequest:
             raise ValueError(f"size must be positive, got {self.size}")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PlacedOrder:
     """The venue accepted the request for processing; matching results come on the account stream."""
 
@@ -65,7 +66,7 @@ class PlacedOrder:
     exchange_order_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OpenOrder:
     """An order as the exchange reports it."""
 
@@ -86,7 +87,7 @@ class OpenOrder:
         return self.size - self.filled_size
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Fill:
     """One execution of one of our orders. `fee` is positive when paid, negative for a rebate."""
 
@@ -102,7 +103,7 @@ class Fill:
     ts_ms: int
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Position:
     """Signed inventory in base units (long positive) and its average entry price."""
 
@@ -125,7 +126,7 @@ class Balance:
     ts_ms: int
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OrderUpdate:
     """An order's new state from the account stream or a REST re-sync."""
 
@@ -134,14 +135,14 @@ class OrderUpdate:
     raw: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class FillEvent:
     fill: Fill
     received_ts_ms: int
     raw: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PositionUpdate:
     position: Position
     received_ts_ms: int

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from mm.domain.orders import OpenOrder, OrderRequest
 from mm.domain.side import Side
+from mm.domain.value import value
 
 
 class OrderPhase(StrEnum):
@@ -31,7 +32,7 @@ class OrderPhase(StrEnum):
     """A request about it timed out or failed unclearly: it may or may not rest."""
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OwnOrder:
     """One order of ours. `sent_ts_ms` dates the placement (the order's age); `last_request_ts_ms` our last
     request about it (a cancel, say).

@@ -6,7 +6,6 @@ Decimals on the instrument's grid, because they go straight to the exchange.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from mm.domain.features import Features
@@ -15,11 +14,12 @@ from mm.domain.no_quote import NoQuoteReason
 from mm.domain.params import StrategyParams
 from mm.domain.side import Side
 from mm.domain.tick_grid import TickGrid
+from mm.domain.value import value
 
 _BPS = 1e4
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class DesiredQuote:
     """One post-only order we want resting: `price` and `size` exact and on the instrument's grid.
 
@@ -33,7 +33,7 @@ class DesiredQuote:
     size_steps: int
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class DesiredQuotes:
     """The bid and ask we want (None: no order on that side) and how they were derived.
 

@@ -7,15 +7,14 @@ each can be tested alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mm.domain.features import Features, divergence_bps
 from mm.domain.mode import Mode, ModeReason
 from mm.domain.params import StrategyParams
 from mm.domain.snapshot import MarketSnapshot
+from mm.domain.value import value
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class RiskCounters:
     """Counts the engine keeps from the account side: exchange errors (rejects other than post-only
     crosses, timeouts, 5xx) within the last `StrategyParams.error_window_ms`."""
@@ -26,7 +25,7 @@ class RiskCounters:
 NO_RISK_COUNTERS = RiskCounters()
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class RiskAssessment:
     """The mode the present causes call for, and those causes (only the winning level's)."""
 

@@ -7,14 +7,13 @@ Exactness returns in the quotes, which come back as Decimals on the instrument's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mm.domain.instrument import Instrument
 from mm.domain.tick_grid import TickGrid
+from mm.domain.value import value
 from mm.domain.windows import NO_VOLATILITY, VolatilityStats
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class MarketSnapshot:
     """The latest best bid/offer, mark and index prices and window statistics at `now_ts_ms`.
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+
+from mm.domain.value import value
 
 SHORT_WINDOW_MS = 1_000
 LONG_WINDOW_MS = 10_000
@@ -69,7 +70,7 @@ class RollingWindow:
             self._total -= self._values.popleft()
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class VolatilityStats:
     """Realized mid volatility over the last 1 s and 10 s, in bps (not annualized, not per second).
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mm.adapters.sim.sim_order import SimOrder
+from mm.domain.value import value
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PendingPlace:
     """A placement; with `previous_client_order_id`, an atomic replace of that order."""
 
@@ -16,7 +17,7 @@ class PendingPlace:
     previous_client_order_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PendingCancel:
     arrival_ts_ms: int
     client_order_id: str

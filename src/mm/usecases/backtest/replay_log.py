@@ -13,9 +13,10 @@ from mm.domain.backtest_run import ModeChange
 from mm.domain.decision_record import DecisionRecord
 from mm.domain.fill_summary import FillRecord
 from mm.domain.quoting import DesiredQuote
+from mm.domain.value import value
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class QuoteChange:
     """From `ts_ms` on, the engine wanted these quotes resting (None: no order on that side)."""
 

@@ -19,12 +19,13 @@ from mm.domain.fill_enrichment import MarkoutSpec, enrich_fills
 from mm.domain.fill_summary import MARKOUT_HORIZONS_S, EnrichedFill, FillRecord
 from mm.domain.market_tape import BookColumns
 from mm.domain.mode import Mode
+from mm.domain.value import value
 
 MAX_PNL_SAMPLES = 4_000
 MIN_PNL_SAMPLE_MS = 1_000
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class PnlSample:
     """The book and our account at `ts_ms`: PnL is marked to the mid, fees included (quote currency)."""
 
@@ -37,7 +38,7 @@ class PnlSample:
     pnl: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ModeInterval:
     """The engine stayed in `mode` for `reasons` over [start_ms, end_ms)."""
 
