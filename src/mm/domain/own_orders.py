@@ -8,7 +8,6 @@ confirmed outcome").
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,7 +56,16 @@ class OwnOrder:
     def with_phase(self, phase: OrderPhase, request_ts_ms: int | None = None) -> OwnOrder:
         if phase is self.phase and request_ts_ms is None:
             return self
-        # Spelled out rather than dataclasses.replace: this runs on the tick's path, at a third of the cost.
+        return self._with(phase, self.last_request_ts_ms if request_ts_ms is None else request_ts_ms)
+
+    def _with(
+        self,
+        phase: OrderPhase,
+        last_request_ts_ms: int,
+        filled_size: Decimal | None = None,
+        exchange_order_id: str | None = None,
+    ) -> OwnOrder:
+        # Spelled out rather than dataclasses.replace: this runs for every order answer, at a third of the cost.
         return OwnOrder(
             self.client_order_id,
             self.side,
@@ -67,9 +75,9 @@ class OwnOrder:
             self.size_steps,
             phase,
             self.sent_ts_ms,
-            self.last_request_ts_ms if request_ts_ms is None else request_ts_ms,
-            self.filled_size,
-            self.exchange_order_id,
+            last_request_ts_ms,
+            self.filled_size if filled_size is None else filled_size,
+            self.exchange_order_id if exchange_order_id is None else exchange_order_id,
             self.is_foreign,
         )
 
@@ -157,7 +165,9 @@ class OwnOrders:
         if order is None:
             return
         phase = OrderPhase.PENDING_CANCEL if order.phase is OrderPhase.PENDING_CANCEL else OrderPhase.WORKING
-        self._orders[client_order_id] = dataclasses.replace(order, phase=phase, exchange_order_id=exchange_order_id)
+        self._orders[client_order_id] = order._with(
+            phase, order.last_request_ts_ms, exchange_order_id=exchange_order_id
+        )
 
     def on_unknown(self, client_order_id: str, now_ms: int) -> None:
         """A request about the order timed out: it may rest or not. A pending cancel stays pending."""
@@ -191,8 +201,8 @@ class OwnOrders:
         phase = order.phase
         if phase is OrderPhase.PENDING_NEW or phase is OrderPhase.UNKNOWN:
             phase = OrderPhase.WORKING
-        self._orders[update.client_order_id] = dataclasses.replace(
-            order, phase=phase, filled_size=update.filled_size, exchange_order_id=update.exchange_order_id
+        self._orders[update.client_order_id] = order._with(
+            phase, order.last_request_ts_ms, update.filled_size, update.exchange_order_id
         )
         return None
 

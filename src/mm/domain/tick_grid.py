@@ -29,6 +29,10 @@ class TickGrid:
     tick_size: float = field(init=False)
     step_size: float = field(init=False)
     min_order_steps: int = field(init=False)
+    # Memos of price_of / size_of: a quote lands on the few prices near the touch again and again,
+    # and a cached Decimal is a dict lookup instead of a Decimal product (0.4 us) per side per tick.
+    _prices: dict[int, Decimal] = field(init=False, default_factory=dict, compare=False, repr=False)
+    _sizes: dict[int, Decimal] = field(init=False, default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tick_size", float(self.instrument.tick_size))
@@ -53,7 +57,24 @@ class TickGrid:
 
     def price_of(self, ticks: int) -> Decimal:
         """The exact price of `ticks`, with the tick size's exponent (61800.2, not 61800.20000)."""
-        return Decimal(ticks) * self.instrument.tick_size
+        price = self._prices.get(ticks)
+        if price is None:
+            price = _remember(self._prices, ticks, Decimal(ticks) * self.instrument.tick_size)
+        return price
 
     def size_of(self, steps: int) -> Decimal:
-        return Decimal(steps) * self.instrument.step_size
+        size = self._sizes.get(steps)
+        if size is None:
+            size = _remember(self._sizes, steps, Decimal(steps) * self.instrument.step_size)
+        return size
+
+
+_MEMO_LIMIT = 4_096
+
+
+def _remember(memo: dict[int, Decimal], key: int, value: Decimal) -> Decimal:
+    """Store `value`, forgetting everything first once the memo is full (prices drift; recent ones recur)."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value

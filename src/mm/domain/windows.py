@@ -57,6 +57,10 @@ class RollingWindow:
         self._evict(now_ts_ms)
         return self._total
 
+    def total_and_count(self, now_ts_ms: int) -> tuple[int, int]:
+        self._evict(now_ts_ms)
+        return self._total, len(self._stamps)
+
     def clear(self) -> None:
         self._stamps.clear()
         self._values.clear()
@@ -117,10 +121,11 @@ class MidVolatility:
     def stats(self, now_ts_ms: int) -> VolatilityStats:
         if self._first_ts_ms is None:
             return NO_VOLATILITY
+        long_total, long_count = self._long.total_and_count(now_ts_ms)
         return VolatilityStats(
             vol_1s_bps=math.sqrt(self._short.total(now_ts_ms) / _SQUARED_RETURN_SCALE) * _BPS,
-            vol_10s_bps=math.sqrt(self._long.total(now_ts_ms) / _SQUARED_RETURN_SCALE) * _BPS,
-            sample_count=self._long.count(now_ts_ms),
+            vol_10s_bps=math.sqrt(long_total / _SQUARED_RETURN_SCALE) * _BPS,
+            sample_count=long_count,
             history_ms=now_ts_ms - self._first_ts_ms,
         )
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mm.domain import tick_grid
 from mm.domain.instrument import Instrument
 from mm.domain.side import Side
 from mm.domain.tick_grid import TickGrid
@@ -79,3 +81,13 @@ def test_a_size_of_billions_of_steps_on_the_grid_stays_there() -> None:
 
 def test_a_price_keeps_the_tick_size_exponent() -> None:
     assert str(BTC_GRID.price_of(618002)) == "61800.2"
+
+
+def test_remembered_prices_and_sizes_stay_exact_past_the_memo_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tick_grid, "_MEMO_LIMIT", 4)
+    grid = TickGrid(BTC_GRID.instrument)
+    for _ in range(2):  # the second pass reads from the memo or refills it
+        for ticks in range(618000, 618010):
+            assert grid.price_of(ticks) == grid.instrument.ticks_to_price(ticks)
+            assert grid.size_of(ticks - 617990) == (ticks - 617990) * grid.instrument.step_size
+    assert grid == TickGrid(BTC_GRID.instrument)  # the memo is not part of the value

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from mm.adapters.sim.fill_models import FillModel, TouchFillModel
 from mm.adapters.sim.live_orders import LiveOrders
-from mm.adapters.sim.order_entry import check_symbol, sim_order_from_request
+from mm.adapters.sim.order_entry import OrderEntry, check_symbol
 from mm.adapters.sim.pending_requests import PendingCancel, PendingCancelAll, PendingPlace, PendingRequest
 from mm.adapters.sim.sim_account import SimulatedAccount
 from mm.adapters.sim.sim_order import SimOrder
@@ -36,6 +36,7 @@ from mm.domain.orders import (
     RejectReason,
 )
 from mm.domain.side import Side
+from mm.domain.tick_grid import TickGrid
 from mm.ports.errors import InvalidRequest, OrderNotFound
 
 _NEVER_MS = 1 << 62
@@ -71,7 +72,8 @@ class SimulatedExchange:
         self._next_due_ms = _NEVER_MS
         self._now_ms = start_ts_ms
         self._exchange_order_ids = itertools.count(1)
-        self._prices: dict[int, Decimal] = {}
+        self._entry = OrderEntry(instrument)
+        self._grid = TickGrid(instrument)
         self._events: list[AccountEvent] = []
         self._listener: Callable[[], None] | None = None
         self._refresh_watch_band()
@@ -237,7 +239,7 @@ class SimulatedExchange:
                 order.close(OrderStatus.REJECTED, RejectReason.OTHER, self._now_ms)
                 self._emit_order(order)
                 return
-            self._close(previous, OrderStatus.CANCELLED, RejectReason.REPLACED)
+            self._close(previous, OrderStatus.CANCELLED, RejectReason.REPLACED, refresh_band=False)
         self._go_live(order)
 
     def _go_live(self, order: SimOrder) -> None:
@@ -249,17 +251,19 @@ class SimulatedExchange:
         else:
             self._fill_model.on_order_live(order, book)
             self._live.add(order)
-            self._refresh_watch_band()
+        self._refresh_watch_band()
         self._emit_order(order)
 
     def _cancel_all(self, reason: RejectReason) -> None:
         for order in list(self._live.by_client_id.values()):
             self._close(order, OrderStatus.CANCELLED, reason)
 
-    def _close(self, order: SimOrder, status: OrderStatus, reason: RejectReason) -> None:
+    def _close(self, order: SimOrder, status: OrderStatus, reason: RejectReason, *, refresh_band: bool = True) -> None:
+        """End a live order. `refresh_band` False: the caller changes the live orders again and refreshes once."""
         order.close(status, reason, self._now_ms)
         self._live.remove(order)
-        self._refresh_watch_band()
+        if refresh_band:
+            self._refresh_watch_band()
         self._emit_order(order)
 
     # --- matching -----------------------------------------------------------------------------------
@@ -303,7 +307,7 @@ class SimulatedExchange:
             client_order_id=order.client_order_id,
             exchange_order_id=order.exchange_order_id,
             side=order.side,
-            price=self._price(order.price_ticks),
+            price=self._grid.price_of(order.price_ticks),
             size=(steps * step_size).quantize(step_size),
             ts_ms=self._now_ms,
         )
@@ -332,23 +336,28 @@ class SimulatedExchange:
     # --- conversions and events -------------------------------------------------------------------
 
     def _new_order(self, request: OrderRequest) -> SimOrder:
-        order = sim_order_from_request(
-            request,
-            self.instrument,
-            exchange_order_id=f"sim-{next(self._exchange_order_ids)}",
-            ts_ms=self._now_ms,
+        order = self._entry.new_order(
+            request, exchange_order_id=f"sim-{next(self._exchange_order_ids)}", ts_ms=self._now_ms
         )
         self._orders[order.client_order_id] = order
         return order
 
-    def _price(self, ticks: int) -> Decimal:
-        price = self._prices.get(ticks)
-        if price is None:
-            price = self._prices[ticks] = self.instrument.ticks_to_price(ticks)
-        return price
-
     def _open_order(self, order: SimOrder) -> OpenOrder:
-        return order.to_open_order(self.instrument.symbol, self.instrument.tick_size, self.instrument.step_size)
+        """The exact view the port hands out."""
+        grid = self._grid
+        return OpenOrder(
+            client_order_id=order.client_order_id,
+            exchange_order_id=order.exchange_order_id,
+            symbol=self.instrument.symbol,
+            side=order.side,
+            price=grid.price_of(order.price_ticks),
+            size=grid.size_of(order.size_steps),
+            filled_size=grid.size_of(order.filled_steps),
+            status=order.status,
+            created_ts_ms=order.created_ts_ms,
+            updated_ts_ms=order.updated_ts_ms,
+            reason=order.reason,
+        )
 
     def _emit_order(self, order: SimOrder) -> None:
         self._emit(OrderUpdate(self._open_order(order), self._now_ms))

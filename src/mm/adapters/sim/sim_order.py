@@ -1,14 +1,12 @@
 """One of our orders inside the simulated exchange, in integer ticks and steps for the hot path.
 
 Mutable on purpose: fills and queue moves update it in place millions of times per replay. It
-becomes an exact `OpenOrder` only when it crosses the port boundary.
+becomes an exact `OpenOrder` only when it crosses the port boundary (`SimulatedExchange._open_order`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from mm.domain.orders import OpenOrder, OrderStatus, RejectReason
+from mm.domain.orders import OrderStatus, RejectReason
 from mm.domain.side import Side
 
 
@@ -70,22 +68,6 @@ class SimOrder:
         self.status = status
         self.reason = reason
         self.updated_ts_ms = ts_ms
-
-    def to_open_order(self, symbol: str, tick_size: Decimal, step_size: Decimal) -> OpenOrder:
-        """The exact view the port hands out."""
-        return OpenOrder(
-            client_order_id=self.client_order_id,
-            exchange_order_id=self.exchange_order_id,
-            symbol=symbol,
-            side=self.side,
-            price=(self.price_ticks * tick_size).quantize(tick_size),
-            size=(self.size_steps * step_size).quantize(step_size),
-            filled_size=(self.filled_steps * step_size).quantize(step_size),
-            status=self.status,
-            created_ts_ms=self.created_ts_ms,
-            updated_ts_ms=self.updated_ts_ms,
-            reason=self.reason,
-        )
 
     def __repr__(self) -> str:
         return (

@@ -375,12 +375,21 @@ class Replay:
             log.counts.post_only_rejects += 1
 
     def _deliver_until(self, now: int) -> None:
-        """Hand the engine every answer and account event due by `now`, in the order they were sent."""
+        """Hand the engine every answer and account event due by `now`, in the order they were sent.
+
+        The timer is worked out once, after the last of them: nothing reads it in between, and it
+        depends only on the engine's state after the last delivery.
+        """
         deliveries, engine = self._deliveries, self.engine
+        if not deliveries or deliveries[0][0] > now:
+            return
+        at_ms = now
         while deliveries and deliveries[0][0] <= now:
             at_ms, _sequence, kind, payload, detail = heapq.heappop(deliveries)
             if kind == _EVENT:
-                self._after_account_event(engine.on_account_event(payload, at_ms), at_ms)  # type: ignore[arg-type]
+                commands = engine.on_account_event(payload, at_ms)  # type: ignore[arg-type]
+                if commands:
+                    self._after_engine_call(commands, at_ms)
             elif kind == _SUCCEEDED:
                 engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
                 if isinstance(payload, CancelAll):
@@ -392,6 +401,7 @@ class Replay:
                 engine.on_command_failed(payload, detail, at_ms)  # type: ignore[arg-type]
             else:
                 self._read_open_orders(at_ms)
+        self._refresh_timer(at_ms)
 
     def _read_open_orders(self, now: int) -> None:
         """The venue's open orders and position, read at `now` and answered a market-data latency later."""
@@ -400,12 +410,6 @@ class Replay:
         answered_ms = now + self.timing.market_data_latency_ms
         snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms, now)
         self._schedule(answered_ms, _EVENT, snapshot, None)
-
-    def _after_account_event(self, commands: Sequence[EngineCommand], now: int) -> None:
-        if commands:
-            self._after_engine_call(commands, now)
-        else:
-            self._refresh_timer(now)
 
     def _report_progress(self, rows_done: int) -> None:
         progress = self._progress
