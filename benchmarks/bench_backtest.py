@@ -226,6 +226,20 @@ def _print_figures(rows: int, peer_rows: int, events_s: float, touch: OurRun, qu
             f"  mm {label}: {counts.ticks:,} strategy ticks, {counts.places + counts.replaces + counts.cancels:,} "
             f"requests; with scoring (markouts, PnL) {run.total_seconds:.3f} s = {rows / run.total_seconds:,.0f} events/s"
         )
+    _print_goal_budget(rows, touch)
+
+
+def _print_goal_budget(rows: int, touch: OurRun) -> None:
+    """What the goal leaves per strategy tick, against what a tick (with its share of rows and requests) costs now."""
+    ticks = touch.result.counts.ticks
+    if not ticks:
+        return
+    budget_us = rows / GOAL_EVENTS_PER_S / ticks * 1e6
+    spent_us = touch.seconds / ticks * 1e6
+    print(
+        f"  the goal's whole-replay time ({rows / GOAL_EVENTS_PER_S:.3f} s) is {budget_us:.1f} us per strategy tick "
+        f"({ticks / rows:.2f} ticks per row); the touch replay spends {spent_us:.1f} us per tick, all costs included"
+    )
 
 
 def main() -> None:
