@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -82,6 +83,36 @@ class PriceColumns:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedGap:
+    """A span in which the recorder lost `stream` (an `md_gap` row): data in it may be missing.
+
+    The live engine paused through such a span, so a replay feeds the engine the same gap and
+    recovery. `to_ts_ms` None: the recorder never marked the stream recovered (it stopped, say);
+    the replay then takes the first book row after `from_ts_ms` as the recovery, since the data
+    came back then.
+    """
+
+    stream: str
+    kind: str
+    from_ts_ms: int
+    to_ts_ms: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.stream:
+            raise ValueError("a recorded gap needs its stream")
+        if self.to_ts_ms is not None and self.to_ts_ms < self.from_ts_ms:
+            raise ValueError(f"a gap cannot end ({self.to_ts_ms}) before it starts ({self.from_ts_ms})")
+
+
+def gap_end_ms(gap: RecordedGap, book_ts_ms: array[int]) -> int | None:
+    """When `gap` ended: its recorded end, else the first book row after its start (None: none came)."""
+    if gap.to_ts_ms is not None:
+        return gap.to_ts_ms
+    after = bisect_right(book_ts_ms, gap.from_ts_ms)
+    return book_ts_ms[after] if after < len(book_ts_ms) else None
+
+
+@dataclass(frozen=True, slots=True)
 class MarketTape:
     """Everything recorded for one market over one span, and where it came from.
 
@@ -95,10 +126,14 @@ class MarketTape:
     trades: TradeColumns = field(default_factory=TradeColumns)
     prices: PriceColumns = field(default_factory=PriceColumns)
     source: str = ""
+    gaps: tuple[RecordedGap, ...] = ()
+    """Recording gaps, by start time; not rows (they are not counted as events)."""
 
     def __post_init__(self) -> None:
         if not self.exchange or not self.symbol:
             raise ValueError("a tape needs an exchange and a symbol")
+        if any(later.from_ts_ms < earlier.from_ts_ms for earlier, later in pairwise(self.gaps)):
+            raise ValueError("recorded gaps must be in time order")
 
     @property
     def row_count(self) -> int:
@@ -123,6 +158,8 @@ class MarketTape:
                 digest.update(column.typecode.encode())
                 digest.update(len(column).to_bytes(8, "little"))
                 digest.update(column.tobytes())
+        for gap in self.gaps:  # a tape without gaps keeps the digest it had before gaps were replayed
+            digest.update(f"gap|{gap.stream}|{gap.kind}|{gap.from_ts_ms}|{gap.to_ts_ms}".encode())
         return digest.hexdigest()
 
 

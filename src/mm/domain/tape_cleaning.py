@@ -9,7 +9,7 @@ from array import array
 from bisect import bisect_left
 from dataclasses import replace
 
-from mm.domain.market_tape import BookColumns, MarketTape, PriceColumns, TradeColumns
+from mm.domain.market_tape import BookColumns, MarketTape, PriceColumns, RecordedGap, TradeColumns, gap_end_ms
 
 DEFAULT_MAX_BOOK_AGE_MS = 30_000
 """Prints further than this behind the last book row are treated as history. Hyperliquid's resent
@@ -58,7 +58,22 @@ def slice_tape(tape: MarketTape, start_ms: int | None, end_ms: int | None) -> Ma
         book=_slice_book(tape.book, start_ms, end_ms),
         trades=_slice_trades(tape.trades, start_ms, end_ms),
         prices=_slice_prices(tape.prices, start_ms, end_ms),
+        gaps=_slice_gaps(tape, start_ms, end_ms),
     )
+
+
+def _slice_gaps(tape: MarketTape, start_ms: int | None, end_ms: int | None) -> tuple[RecordedGap, ...]:
+    """The gaps open at some moment of the span, each with its end (see `gap_end_ms`) and clipped to the span's start."""
+    kept: list[RecordedGap] = []
+    for gap in tape.gaps:
+        gap_end = gap_end_ms(gap, tape.book.ts_ms)
+        if end_ms is not None and gap.from_ts_ms >= end_ms:
+            continue
+        if start_ms is not None and gap_end is not None and gap_end <= start_ms:
+            continue
+        from_ts_ms = gap.from_ts_ms if start_ms is None else max(gap.from_ts_ms, start_ms)
+        kept.append(replace(gap, from_ts_ms=from_ts_ms, to_ts_ms=gap_end))
+    return tuple(kept)
 
 
 def _bounds(ts_ms: array[int], start_ms: int | None, end_ms: int | None) -> slice:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from array import array
+from dataclasses import replace
 
-from mm.domain.market_tape import BookColumns, MarketTape, TradeColumns
+from mm.domain.market_tape import BookColumns, MarketTape, RecordedGap, TradeColumns
 from mm.domain.tape_cleaning import lift_bucketed_asks, mark_history_trades, slice_tape
 
 
@@ -51,3 +52,15 @@ def test_bucketed_asks_are_lifted_and_bids_left_alone() -> None:
 def test_a_slice_keeps_rows_from_its_start_up_to_but_not_including_its_end() -> None:
     tape = slice_tape(a_tape([1, 2, 3, 4], [2, 3, 4]), 2, 4)
     assert (list(tape.book.ts_ms), list(tape.trades.ts_ms)) == ([2, 3], [2, 3])
+
+
+def test_a_slice_keeps_the_gaps_open_in_it_clipped_to_its_start_and_ended() -> None:
+    gaps = (
+        RecordedGap("orderbooks", "disconnected", 0, 15),  # over before the span
+        RecordedGap("orderbooks", "disconnected", 18, None),  # open, ended by the book row at 30
+        RecordedGap("trades", "sequence_gap", 35, 45),
+        RecordedGap("orderbooks", "disconnected", 60, 70),  # after the span
+    )
+    tape = replace(a_tape([10, 30, 40, 50, 60], []), gaps=gaps)
+    sliced = slice_tape(tape, 20, 60)
+    assert [(g.stream, g.from_ts_ms, g.to_ts_ms) for g in sliced.gaps] == [("orderbooks", 20, 30), ("trades", 35, 45)]

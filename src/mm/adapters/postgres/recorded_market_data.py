@@ -1,4 +1,4 @@
-"""`RecordedMarketData` on Postgres: `md_bbo`, `md_trade` and `md_price` rows of one market as columns.
+"""`RecordedMarketData` on Postgres: `md_bbo`, `md_trade` and `md_price` rows of one market as columns, and its `md_gap`s.
 
 Rows leave the server with `COPY ... TO STDOUT` in the recorded CSV format and are parsed by the
 same column reader as the files, so a set replays identically whichever way it is loaded: a day
@@ -12,12 +12,15 @@ from array import array
 from datetime import datetime
 
 from psycopg import AsyncConnection, sql
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection as SqlAlchemyConnection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.files.recorded_tape import read_book_columns, read_trade_columns
-from mm.adapters.postgres.epoch_ms import to_datetime
+from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.domain.market_tape import MarketTape, PriceColumns
+from mm.adapters.postgres.tables import md_gap
+from mm.domain.market_tape import MarketTape, PriceColumns, RecordedGap
 from mm.ports.errors import RecordNotFound
 
 _TS_MS = sql.SQL("floor(extract(epoch FROM ts) * 1000)::bigint AS ts_ms")
@@ -43,6 +46,7 @@ class PostgresRecordedMarketData:
                 book_csv = await _copy_out(pg, "md_bbo", _BOOK_COLUMNS, where)
                 trades_csv = await _copy_out(pg, "md_trade", _TRADE_COLUMNS, where)
                 prices_csv = await _copy_out(pg, "md_price", _PRICE_COLUMNS, where)
+                gaps = await _gaps(conn, exchange, symbol, start_ms, end_ms)
         book = read_book_columns(io.StringIO(book_csv), "md_bbo")
         if not len(book):
             raise RecordNotFound(f"no md_bbo rows for {exchange} {symbol} in [{start_ms}, {end_ms})")
@@ -53,7 +57,26 @@ class PostgresRecordedMarketData:
             trades=read_trade_columns(io.StringIO(trades_csv), "md_trade"),
             prices=_price_columns(prices_csv),
             source=f"postgres:{exchange}/{symbol}/{start_ms}/{end_ms}",
+            gaps=gaps,
         )
+
+
+async def _gaps(
+    conn: SqlAlchemyConnection, exchange: str, symbol: str, start_ms: int | None, end_ms: int | None
+) -> tuple[RecordedGap, ...]:
+    """The recording gaps of the market open at some moment of the span (an open one may have begun before it)."""
+    query = select(md_gap.c.stream, md_gap.c.kind, md_gap.c.from_ts, md_gap.c.to_ts).where(
+        md_gap.c.exchange == exchange, md_gap.c.symbol == symbol
+    )
+    if end_ms is not None:
+        query = query.where(md_gap.c.from_ts < to_datetime(end_ms))
+    if start_ms is not None:
+        query = query.where(or_(md_gap.c.to_ts.is_(None), md_gap.c.to_ts >= to_datetime(start_ms)))
+    rows = (await conn.execute(query.order_by(md_gap.c.from_ts, md_gap.c.id))).all()
+    return tuple(
+        RecordedGap(stream, kind, to_epoch_ms(from_ts), None if to_ts is None else to_epoch_ms(to_ts))
+        for stream, kind, from_ts, to_ts in rows
+    )
 
 
 def _span(exchange: str, symbol: str, start_ms: int | None, end_ms: int | None) -> sql.Composed:

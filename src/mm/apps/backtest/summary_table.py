@@ -59,6 +59,7 @@ def summary_rows(result: BacktestResult) -> list[tuple[str, str]]:
             " / ".join(f"{100 * time_in.get(mode, 0) / covered_ms:.1f}%" for mode in ("NORMAL", "DEFENSIVE", "PAUSE")),
         ),
         ("history prints skipped", str(summary["history_trades_skipped"])),
+        ("recording gaps replayed", str(summary.get("recorded_gaps", 0))),  # runs stored before gaps lack it
     ]
 
 

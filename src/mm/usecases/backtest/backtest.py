@@ -256,6 +256,7 @@ def _summary(
         "post_only_rejects": counts.post_only_rejects,
         "failed_requests": counts.failed_requests,
         "history_trades_skipped": counts.history_trades_skipped,
+        "recorded_gaps": len(tape.gaps),
         "fills": totals.fills,
         "buys": totals.buys,
         "sells": totals.sells,

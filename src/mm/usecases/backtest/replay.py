@@ -47,8 +47,11 @@ from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
 from mm.ports.replay_venue import ReplayVenue
 from mm.usecases.backtest.replay_columns import (
     BOOK,
+    GAP_END,
+    GAP_START,
     ReplayColumns,
     apply_engine_group,
+    gap_event,
     merged_engine_rows,
     merged_venue_rows,
 )
@@ -110,7 +113,7 @@ class Replay:
         columns = ReplayColumns.of(tape)
         self._rows_total = tape.row_count
         self._begin()
-        if columns.price_ts or columns.liquidation_ts:
+        if columns.needs_merged_rows:
             self._run_mixed(columns)
         else:
             self._run_book_and_trades(columns)
@@ -188,8 +191,7 @@ class Replay:
         self._report_progress(book_count + trade_count)
 
     def _run_mixed(self, c: ReplayColumns) -> None:
-        """Tapes with mark/index prices or liquidation prints: every engine input kind, in time order."""
-        engine = self.engine
+        """Tapes with mark/index prices, liquidation prints or gaps: every engine input kind, in time order."""
         latency = self.timing.market_data_latency_ms
         venue_rows = merged_venue_rows(c)
         engine_rows = merged_engine_rows(c)
@@ -214,11 +216,28 @@ class Replay:
                 group_end = engine_at
                 while group_end < len(engine_rows) and engine_rows[group_end][0] == engine_rows[engine_at][0]:
                     group_end += 1
-                self._after_engine_call(apply_engine_group(engine, c, engine_rows[engine_at:group_end], now), now)
+                self._apply_engine_rows(c, engine_rows[engine_at:group_end], now)
                 engine_at = group_end
         self.log.counts.rows = len(c.book_ts) + len(c.trade_ts) + len(c.price_ts)
         self.log.counts.history_trades_skipped = skipped
         self._report_progress(self.log.counts.rows)
+
+    def _apply_engine_rows(self, c: ReplayColumns, group: list[tuple[int, int, int]], now: int) -> None:
+        """One millisecond's rows into the engine: market rows together, gap starts and ends as the live feed reports them."""
+        engine = self.engine
+        market_rows: list[tuple[int, int, int]] = []
+        for row in group:
+            _ts, kind, index = row
+            if kind in (GAP_START, GAP_END):
+                if market_rows:
+                    self._after_engine_call(apply_engine_group(engine, c, market_rows, now), now)
+                    market_rows = []
+                event = gap_event(c, kind, index, self._exchange, self._symbol)
+                self._after_engine_call(engine.on_market_event(event, now), now)
+            else:
+                market_rows.append(row)
+        if market_rows:
+            self._after_engine_call(apply_engine_group(engine, c, market_rows, now), now)
 
     def _apply_venue_row(self, c: ReplayColumns, row: tuple[int, int, int], now: int) -> int:
         """Feed one book or trade row to the venue; returns 1 for a history print it skipped."""

@@ -1,7 +1,7 @@
 """A tape as the replay loop reads it: plain lists, the engine's view of empty sides beside the venue's.
 
-Tapes with mark/index prices or liquidation prints (recorded live data) are also merged into one
-time-ordered row list per side of the replay; the shared recordings need neither.
+Tapes with mark/index prices, liquidation prints or recording gaps (recorded live data) are also
+merged into one time-ordered row list per side of the replay; the shared recordings need none.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mm.domain.engine_commands import EngineCommand
-from mm.domain.market_tape import MarketTape
+from mm.domain.market_events import FeedGap, FeedIssueKind, FeedRecovered
+from mm.domain.market_tape import MarketTape, RecordedGap, gap_end_ms
 from mm.domain.side import Side
 from mm.usecases.quote_engine import QuoteEngine
 
@@ -38,6 +39,14 @@ class ReplayColumns:
     price_ts: list[int]
     price_is_mark: list[int]
     price_px: list[float]
+    gaps: list[RecordedGap]
+    gap_end_ts: list[int | None]
+    """When each gap ended (see `gap_end_ms`); None: it never did within the tape."""
+
+    @property
+    def needs_merged_rows(self) -> bool:
+        """Whether the tape has rows beyond book and trades, which only the general replay loop reads."""
+        return bool(self.price_ts or self.liquidation_ts or self.gaps)
 
     @staticmethod
     def of(tape: MarketTape) -> ReplayColumns:
@@ -70,6 +79,8 @@ class ReplayColumns:
             price_ts=prices.ts_ms.tolist(),
             price_is_mark=prices.is_mark.tolist(),
             price_px=prices.px.tolist(),
+            gaps=list(tape.gaps),
+            gap_end_ts=[gap_end_ms(gap, book.ts_ms) for gap in tape.gaps],
         )
 
 
@@ -80,8 +91,8 @@ def _empty_sides_to_none(prices: list[float | None], sizes: list[float | None]) 
             prices[index] = sizes[index] = None
 
 
-BOOK, TRADE, MARK, INDEX, LIQUIDATION = range(5)
-"""Row kinds of the merged rows of a tape with prices or liquidations."""
+BOOK, TRADE, MARK, INDEX, LIQUIDATION, GAP_START, GAP_END = range(7)
+"""Row kinds of the merged rows of a tape with prices, liquidations or gaps."""
 
 
 def merged_venue_rows(c: ReplayColumns) -> list[tuple[int, int, int]]:
@@ -97,8 +108,29 @@ def merged_engine_rows(c: ReplayColumns) -> list[tuple[int, int, int]]:
     rows = [(ts, BOOK, index) for index, ts in enumerate(c.book_ts)]
     rows += [(ts, MARK if c.price_is_mark[index] else INDEX, index) for index, ts in enumerate(c.price_ts)]
     rows += [(ts, LIQUIDATION, index) for index, ts in enumerate(c.liquidation_ts)]
-    rows.sort(key=lambda row: (row[0], row[1] == BOOK, row[2]))
+    rows += [(gap.from_ts_ms, GAP_START, index) for index, gap in enumerate(c.gaps)]
+    rows += [(ts, GAP_END, index) for index, ts in enumerate(c.gap_end_ts) if ts is not None]
+    rows.sort(key=lambda row: (row[0], _ORDER_IN_INSTANT[row[1]], row[2]))
     return rows
+
+
+# Within one millisecond: a recovery comes before the fresh snapshot it brought; prices and
+# liquidations before the book rows, whose last may tick; a gap is detected after what arrived.
+_ORDER_IN_INSTANT = {GAP_END: 0, MARK: 1, INDEX: 1, LIQUIDATION: 1, BOOK: 2, GAP_START: 3}
+
+
+def gap_event(c: ReplayColumns, kind: int, index: int, exchange: str, symbol: str) -> FeedGap | FeedRecovered:
+    """The feed event the live engine got at a recorded gap's start (`GAP_START`) or end."""
+    gap = c.gaps[index]
+    if kind == GAP_END:
+        end_ts = c.gap_end_ts[index]
+        assert end_ts is not None  # only gaps that ended have a GAP_END row
+        return FeedRecovered(exchange, symbol, gap.stream, gap.from_ts_ms, end_ts)
+    try:
+        issue = FeedIssueKind(gap.kind)
+    except ValueError:  # a label this version does not know: the engine treats every kind alike
+        issue = FeedIssueKind.DISCONNECTED
+    return FeedGap(exchange, symbol, gap.stream, issue, gap.from_ts_ms, gap.from_ts_ms, detail=gap.kind)
 
 
 def apply_engine_group(

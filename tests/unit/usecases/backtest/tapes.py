@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from mm.domain.instrument import Instrument
-from mm.domain.market_tape import BookColumns, MarketTape, PriceColumns, TradeColumns
+from mm.domain.market_tape import BookColumns, MarketTape, PriceColumns, RecordedGap, TradeColumns
 from mm.domain.params import StrategyParams
 from mm.usecases.backtest.backtest import BacktestSpec, FillModelKind
 
@@ -60,6 +60,7 @@ class TapeBuilder:
     book: list[tuple[int, float, float, float, float]] = field(default_factory=list)
     trades: list[tuple[int, float, float, bool, bool, bool]] = field(default_factory=list)
     prices: list[tuple[int, bool, float]] = field(default_factory=list)
+    gaps: list[RecordedGap] = field(default_factory=list)
 
     def warm_up(self, until_ms: int = START_MS + WARM_UP_MS) -> TapeBuilder:
         for ts_ms in range(START_MS, until_ms + 1, 100):
@@ -89,6 +90,10 @@ class TapeBuilder:
         self.prices.append((ts_ms, is_mark, px))
         return self
 
+    def gap(self, from_ms: int, to_ms: int | None, stream: str = "orderbooks") -> TapeBuilder:
+        self.gaps.append(RecordedGap(stream, "disconnected", from_ms, to_ms))
+        return self
+
     def tape(self) -> MarketTape:
         book = sorted(self.book, key=lambda row: row[0])
         trades = sorted(self.trades, key=lambda row: row[0])
@@ -111,6 +116,7 @@ class TapeBuilder:
                 array("d", (p[2] for p in prices)),
             ),
             source="hand-built",
+            gaps=tuple(sorted(self.gaps, key=lambda gap: gap.from_ts_ms)),
         )
 
 

@@ -94,3 +94,38 @@ def test_a_pause_with_no_order_open_ends_once_the_venue_has_shown_it_is_flat() -
     result = replay(builder)
     quoted = [q for q in result.quotes if q.bid_px is not None]
     assert (result.counts.cancel_alls, len(result.pauses), quoted[0].ts_ms > START_MS + 9_000) == (1, 1, True)
+
+
+def _book_every_100ms(builder: TapeBuilder, from_ms: int, to_ms: int) -> TapeBuilder:
+    for ts_ms in range(from_ms, to_ms, 100):
+        builder.quote(ts_ms)
+    return builder
+
+
+def test_a_recorded_gap_pauses_at_once_cancels_and_resumes_at_its_recovery() -> None:
+    builder = _book_every_100ms(TapeBuilder().warm_up(), QUOTING_MS + 100, QUOTING_MS + 20_000)
+    builder.gap(QUOTING_MS + 1_050, QUOTING_MS + 2_000)
+    result = replay(builder)
+    changes = [(c.ts_ms - QUOTING_MS, c.mode, c.reasons) for c in result.record.modes if c.ts_ms > QUOTING_MS]
+    assert changes[0] == (1_050, Mode.PAUSE, ("feed_gap",))
+    assert (result.counts.cancel_alls, changes[1][0] >= 2_000, changes[1][1] is not Mode.PAUSE) == (1, True, True)
+
+
+def test_an_order_resting_before_a_gap_cannot_fill_on_the_jump_after_it() -> None:
+    builder = _book_every_100ms(TapeBuilder().warm_up(), QUOTING_MS + 100, QUOTING_MS + 1_000)
+    # The book comes back 1 s later through our bid: a live engine paused at the gap and had cancelled.
+    _book_every_100ms(builder, QUOTING_MS + 2_000, QUOTING_MS + 3_000)
+    builder.trade(QUOTING_MS + 2_000, BID - 1.0, 1.0, taker_buys=False)
+    with_gap = replay(builder.gap(QUOTING_MS + 1_000, QUOTING_MS + 2_000), fill_model=FillModelKind.TOUCH)
+    builder.gaps.clear()
+    without_gap = replay(builder, fill_model=FillModelKind.TOUCH)
+    assert (len(with_gap.fills), len(without_gap.fills)) == (0, 1)
+
+
+def test_a_gap_never_marked_recovered_ends_at_the_next_book_row() -> None:
+    builder = _book_every_100ms(TapeBuilder().warm_up(), QUOTING_MS + 100, QUOTING_MS + 1_000)
+    _book_every_100ms(builder, QUOTING_MS + 5_000, QUOTING_MS + 15_000)
+    result = replay(builder.gap(QUOTING_MS + 950, None))
+    changes = [c for c in result.record.modes if c.ts_ms > QUOTING_MS]
+    gap_ends = next(c.ts_ms for c in changes if c.ts_ms > QUOTING_MS + 950 and "feed_gap" not in c.reasons)
+    assert (changes[0].ts_ms, changes[0].mode, gap_ends) == (QUOTING_MS + 950, Mode.PAUSE, QUOTING_MS + 5_000)
