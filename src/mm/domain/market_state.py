@@ -90,19 +90,20 @@ class MarketState:
     def snapshot(self, now_ts_ms: int, grid: TickGrid) -> MarketSnapshot:
         """Freeze the state at `now_ts_ms`."""
         windows = self.windows
+        # Positional, in MarketSnapshot's field order: this runs on every tick, and keywords cost more.
         return MarketSnapshot(
-            now_ts_ms=now_ts_ms,
-            grid=grid,
-            bid_px=self.bid_px,
-            bid_sz=self.bid_sz,
-            ask_px=self.ask_px,
-            ask_sz=self.ask_sz,
-            bbo_ts_ms=self.bbo_ts_ms,
-            mark_px=self.mark_px,
-            mark_ts_ms=self.mark_ts_ms,
-            index_px=self.index_px,
-            index_ts_ms=self.index_ts_ms,
-            volatility=windows.volatility_stats(now_ts_ms),
-            liquidation_count=windows.liquidation_count(now_ts_ms),
-            has_feed_gap=bool(self.gaps),
+            now_ts_ms,
+            grid,
+            self.bid_px,
+            self.bid_sz,
+            self.ask_px,
+            self.ask_sz,
+            self.bbo_ts_ms,
+            self.mark_px,
+            self.mark_ts_ms,
+            self.index_px,
+            self.index_ts_ms,
+            windows.volatility_stats(now_ts_ms),
+            windows.liquidation_count(now_ts_ms),
+            bool(self.gaps),
         )
