@@ -407,7 +407,7 @@ class Replay:
             at_ms, _sequence, kind, payload, detail = heapq.heappop(deliveries)
             if kind == _EVENT:
                 commands = engine.on_account_event(payload, at_ms)  # type: ignore[arg-type]
-                if commands:
+                if commands or engine.last_decision is not self._seen_decision:  # an account gap ticks at once
                     self._after_engine_call(commands, at_ms)
             elif kind == _SUCCEEDED:
                 engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
