@@ -324,10 +324,22 @@ class QuoteEngine:
         urgent = self._next_urgent_ms()
         if self._throttle.is_due(now_ms) or (urgent is not None and now_ms >= urgent):
             commands.extend(self._tick(now_ms))
-        if now_ms - self._last_save_ms >= self.config.state_save_interval_ms:
+        if self._is_save_due(now_ms, commands):
             self._last_save_ms = now_ms
             commands.append(PersistState(self.state_snapshot(now_ms)))
         return commands
+
+    def _is_save_due(self, now_ms: int, commands: Sequence[EngineCommand]) -> bool:
+        """Whether to save state in this timer call.
+
+        A call that sends orders leaves the save to the next timer call (building the snapshot
+        would hold the orders back by tens of microseconds), but never past a second interval.
+        """
+        interval_ms = self.config.state_save_interval_ms
+        since_ms = now_ms - self._last_save_ms
+        if since_ms < interval_ms:
+            return False
+        return since_ms >= 2 * interval_ms or not any(isinstance(c, OrderCommand) for c in commands)
 
     def force_pause(self, reason: str, now_ms: int) -> Sequence[EngineCommand]:
         """PAUSE for a cause the strategy cannot see (an executor failure); it lasts for this engine's life."""

@@ -12,8 +12,11 @@ from mm.domain.side import Side
 from mm.domain.strategy_snapshot import StrategySnapshot
 
 from .engine_examples import (
+    START_MS,
     SYMBOL,
+    Driver,
     a_driver,
+    an_engine,
     decisions,
     order_commands,
     quoting_driver,
@@ -135,6 +138,26 @@ def test_the_state_is_saved_every_interval_one_version_above_the_last_save() -> 
     assert isinstance(snapshot, StrategySnapshot)
     assert snapshot.version == driver.engine.saved_version + 1
     assert len(snapshot.detail["orders"]) == 2
+
+
+def test_a_timer_call_that_sends_orders_leaves_the_state_save_to_the_next_call() -> None:
+    driver = Driver(an_engine(stale_after_ms=60_000))  # saves every 5 s: at +5 s and +10 s of the warm-up
+    driver.accept(driver.warm_up())
+    engine, t0 = driver.engine, START_MS + 10_500
+    assert not engine.on_bbo_values(t0 + 10, 60_050.0, 1.0, 60_051.0, 1.0)  # held by the throttle
+    with_orders = engine.on_timer(START_MS + 15_000)  # the held tick and the save are both due
+    assert (len(order_commands(with_orders)), saves(with_orders)) == (2, [])
+    assert engine.next_timer_ms() == START_MS + 10_000 + 5_000  # the save is overdue: the next poll takes it
+    assert len(saves(engine.on_timer(START_MS + 15_010))) == 1
+
+
+def test_a_state_save_is_never_put_off_past_a_second_interval() -> None:
+    driver = Driver(an_engine(stale_after_ms=60_000))
+    driver.accept(driver.warm_up())
+    engine = driver.engine
+    engine.on_bbo_values(START_MS + 10_510, 60_050.0, 1.0, 60_051.0, 1.0)
+    due = engine.on_timer(START_MS + 20_000)  # two intervals since the save at +10 s
+    assert (len(order_commands(due)) > 0, len(saves(due))) == (True, 1)
 
 
 def test_client_order_ids_carry_the_prefix_and_never_repeat() -> None:
