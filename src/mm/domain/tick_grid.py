@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from mm.domain.instrument import Instrument
+from mm.domain.memo import remember
 
 # A float quotient price / tick carries a relative error of a few 1e-16, so 61800.2 / 0.1 comes out
 # as 618001.99999999988. A quotient within a millionth of a grid line, or 1e-14 of its size (30 times
@@ -59,22 +60,11 @@ class TickGrid:
         """The exact price of `ticks`, with the tick size's exponent (61800.2, not 61800.20000)."""
         price = self._prices.get(ticks)
         if price is None:
-            price = _remember(self._prices, ticks, Decimal(ticks) * self.instrument.tick_size)
+            price = remember(self._prices, ticks, Decimal(ticks) * self.instrument.tick_size)
         return price
 
     def size_of(self, steps: int) -> Decimal:
         size = self._sizes.get(steps)
         if size is None:
-            size = _remember(self._sizes, steps, Decimal(steps) * self.instrument.step_size)
+            size = remember(self._sizes, steps, Decimal(steps) * self.instrument.step_size)
         return size
-
-
-_MEMO_LIMIT = 4_096
-
-
-def _remember(memo: dict[int, Decimal], key: int, value: Decimal) -> Decimal:
-    """Store `value`, forgetting everything first once the memo is full (prices drift; recent ones recur)."""
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[key] = value
-    return value

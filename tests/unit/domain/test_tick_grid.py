@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mm.domain import tick_grid
+from mm.domain import memo
 from mm.domain.instrument import Instrument
 from mm.domain.side import Side
 from mm.domain.tick_grid import TickGrid
@@ -84,7 +84,7 @@ def test_a_price_keeps_the_tick_size_exponent() -> None:
 
 
 def test_remembered_prices_and_sizes_stay_exact_past_the_memo_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tick_grid, "_MEMO_LIMIT", 4)
+    monkeypatch.setattr(memo, "MEMO_LIMIT", 4)
     grid = TickGrid(BTC_GRID.instrument)
     for _ in range(2):  # the second pass reads from the memo or refills it
         for ticks in range(618000, 618010):

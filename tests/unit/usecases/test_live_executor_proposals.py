@@ -93,33 +93,29 @@ def summarized_minutes(aggregations: InMemoryAggregationSource, start_ms: int, c
         aggregations.add_aggregate("extended", "BTC-USD", bucket, BucketWidth.MINUTE)
 
 
-async def test_an_executor_rolls_back_a_proposal_whose_condition_triggered_and_quotes_with_the_old_params() -> None:
+async def watching_a_proposal_applied_20_minutes_ago(markout_bps: str) -> tuple[RunningExecutor, StrategyParams]:
+    """A running executor whose rollback watcher sees 18 summarized minutes of `markout_bps` since the change."""
     venue = Venue()
     rollouts = InMemoryParamRolloutStore()
     aggregations = InMemoryAggregationSource()
     applied = await applied_20_minutes_ago(rollouts, venue)
-    summarized_minutes(aggregations, venue.clock.now_ms() - 20 * 60_000, 18, markout_bps="-6")
+    summarized_minutes(aggregations, venue.clock.now_ms() - 20 * 60_000, 18, markout_bps=markout_bps)
     watcher = RollbackWatcher(
         proposals=rollouts.proposals, rollouts=rollouts, aggregates=aggregations, clock=venue.clock
     )
     running = RunningExecutor(venue, params=applied, rollbacks=watcher)
     await running.start()
     await running.move(1_500)
+    return running, applied
+
+
+async def test_an_executor_rolls_back_a_proposal_whose_condition_triggered_and_quotes_with_the_old_params() -> None:
+    running, _applied = await watching_a_proposal_applied_20_minutes_ago(markout_bps="-6")
     assert running.executor.engines["BTC-USD"].params == replace(HARNESS_PARAMS, version=3)
     await running.stopped()
 
 
 async def test_an_executor_keeps_a_proposal_whose_conditions_hold() -> None:
-    venue = Venue()
-    rollouts = InMemoryParamRolloutStore()
-    aggregations = InMemoryAggregationSource()
-    applied = await applied_20_minutes_ago(rollouts, venue)
-    summarized_minutes(aggregations, venue.clock.now_ms() - 20 * 60_000, 18, markout_bps="-1")
-    watcher = RollbackWatcher(
-        proposals=rollouts.proposals, rollouts=rollouts, aggregates=aggregations, clock=venue.clock
-    )
-    running = RunningExecutor(venue, params=applied, rollbacks=watcher)
-    await running.start()
-    await running.move(1_500)
+    running, applied = await watching_a_proposal_applied_20_minutes_ago(markout_bps="-1")
     assert running.executor.engines["BTC-USD"].params == applied
     await running.stopped()

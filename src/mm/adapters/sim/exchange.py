@@ -301,14 +301,13 @@ class SimulatedExchange:
             self._fill(order, steps)
 
     def _fill(self, order: SimOrder, steps: int) -> None:
-        step_size = self.instrument.step_size
         order.filled_steps += steps
         fill = self.account.record_maker_fill(
             client_order_id=order.client_order_id,
             exchange_order_id=order.exchange_order_id,
             side=order.side,
             price=self._grid.price_of(order.price_ticks),
-            size=(steps * step_size).quantize(step_size),
+            size=self._grid.size_of(steps),
             ts_ms=self._now_ms,
         )
         self._emit(FillEvent(fill, self._now_ms))

@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from mm.adapters.sim.sim_order import SimOrder
 from mm.domain.instrument import Instrument
+from mm.domain.memo import remember
 from mm.domain.orders import OrderRequest
 from mm.ports.errors import InvalidRequest
-
-_MEMO_LIMIT = 4_096
 
 
 def check_symbol(instrument: Instrument, symbol: str) -> None:
@@ -41,10 +40,10 @@ class OrderEntry:
             raise InvalidRequest(f"{request.client_order_id}: the simulated exchange only takes post-only orders")
         price_ticks = self._ticks.get(request.price)
         if price_ticks is None:
-            price_ticks = _remember(self._ticks, request.price, self._checked_ticks(request))
+            price_ticks = remember(self._ticks, request.price, self._checked_ticks(request))
         size_steps = self._steps.get(request.size)
         if size_steps is None:
-            size_steps = _remember(self._steps, request.size, self._checked_steps(request))
+            size_steps = remember(self._steps, request.size, self._checked_steps(request))
         return SimOrder(
             client_order_id=request.client_order_id,
             exchange_order_id=exchange_order_id,
@@ -70,10 +69,3 @@ class OrderEntry:
                 f"{request.client_order_id}: size {request.size} is below the minimum {instrument.min_order_size}"
             )
         return int(request.size / instrument.step_size)
-
-
-def _remember(memo: dict[Decimal, int], key: Decimal, value: int) -> int:
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[key] = value
-    return value

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from mm.adapters.sim import order_entry
 from mm.adapters.sim.order_entry import OrderEntry
+from mm.domain import memo
 from mm.domain.side import Side
 from mm.ports.errors import InvalidRequest
 from tests.unit.adapters.sim.venue import INSTRUMENT, request
@@ -31,7 +31,7 @@ def test_an_off_grid_price_is_refused_every_time() -> None:
 
 
 def test_a_full_memo_starts_over_and_keeps_converting_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(order_entry, "_MEMO_LIMIT", 3)
+    monkeypatch.setattr(memo, "MEMO_LIMIT", 3)
     entry = OrderEntry(INSTRUMENT)
     for ticks in range(1000, 1010):
         price = str(Decimal(ticks) * INSTRUMENT.tick_size)
