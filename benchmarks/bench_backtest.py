@@ -42,7 +42,7 @@ from mm.apps.backtest.simulated_venue import simulated_venue
 from mm.domain.market_tape import MarketTape
 from mm.domain.params import StrategyParams
 from mm.usecases.backtest.backtest import BacktestResult, BacktestSpec, FillModelKind, prepare_tape, replay_tape
-from mm.usecases.engine_config import EngineConfig
+from mm.usecases.trading.engine_config import EngineConfig
 from peer_hftbacktest import PeerQuoter, PeerResult, run_peer, to_events  # the sibling module: run as a script
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -35,8 +35,8 @@ from mm.domain.instrument import Instrument
 from mm.domain.market_events import BestBidOffer
 from mm.domain.orders import OpenOrder, OrderStatus, OrderUpdate, RejectReason
 from mm.domain.params import StrategyParams
-from mm.usecases.engine_config import EngineConfig
-from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.trading.engine_config import EngineConfig
+from mm.usecases.trading.quote_engine import QuoteEngine
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 SYMBOL = "BTC-USD"

@@ -51,8 +51,8 @@ from psycopg import sql
 
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres import migrations
-from mm.adapters.postgres.ingest_batch import RecordingSource
-from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink
+from mm.adapters.postgres.ingest.batch import RecordingSource
+from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink
 from mm.adapters.postgres.partitions import create_partition_sql, day_of_ms
 from mm.domain.market_events import BestBidOffer
 
@@ -198,7 +198,7 @@ def measure_end_to_end(url: str, events: int, spool: Path) -> tuple[int, int, fl
     """(frames received, rows stored, CPU seconds of this process) for a full-speed replay."""
     from mm.adapters.extended import ExtendedEndpoints, ExtendedMarketDataFeed
     from mm.testing.fake_extended.wall_clock import WallClock
-    from mm.usecases.record_market_data import MarketDataRecorder
+    from mm.usecases.recording.record_market_data import MarketDataRecorder
 
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()

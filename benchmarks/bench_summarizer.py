@@ -35,14 +35,14 @@ from psycopg import sql
 from mm.adapters.clock import SystemClock
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres import migrations
-from mm.adapters.postgres.bucket_summary_store import PostgresBucketSummaryStore
 from mm.adapters.postgres.engine import create_engine_for
-from mm.adapters.postgres.fill_enrichment_store import PostgresFillEnrichmentStore
-from mm.adapters.postgres.market_mid_source import PostgresMarketMidSource
 from mm.adapters.postgres.partitions import create_partition_sql, day_of_ms
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
+from mm.adapters.postgres.summary.market_mid_source import PostgresMarketMidSource
 from mm.adapters.postgres.trading_history import PostgresTradingHistory
 from mm.domain.fill_enrichment import MarkoutSpec
-from mm.usecases.summarize import Summarizer, SummarizerConfig
+from mm.usecases.summary.summarize import Summarizer, SummarizerConfig
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 EXCHANGE, SYMBOL = "bench", "BTC-USD"

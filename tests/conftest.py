@@ -96,3 +96,17 @@ async def db_engine(clean_database_url: str) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def shared_db_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The session database as it stands, never emptied: for suites that keep their rows apart by unique keys.
+
+    Emptying every table after each test cost most of the contract run's wall time; a test that takes its own
+    symbol (`tests.unique_keys.a_symbol`) sees only its own rows in the shared database.
+    """
+    engine = create_engine_for(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()

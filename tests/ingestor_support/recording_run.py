@@ -8,10 +8,10 @@ from types import TracebackType
 
 from mm.adapters.extended import ExtendedEndpoints, ExtendedMarketDataFeed, StreamSettings
 from mm.adapters.observability.prometheus import PrometheusMetrics
-from mm.adapters.postgres.ingest_batch import RecordingSource
-from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink, WriterSettings
+from mm.adapters.postgres.ingest.batch import RecordingSource
+from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
 from mm.testing.fake_extended.wall_clock import WallClock
-from mm.usecases.record_market_data import MarketDataRecorder, RecorderConfig
+from mm.usecases.recording.record_market_data import MarketDataRecorder, RecorderConfig
 from tests.ingestor_support.frame_tap import FrameTap
 
 STREAMS = ("bbo", "trades", "mark", "index")

@@ -19,11 +19,11 @@ from mm.adapters.memory.bucket_summary_store import InMemoryBucketSummaryStore
 from mm.adapters.memory.fill_enrichment_store import InMemoryFillEnrichmentStore
 from mm.adapters.memory.market_mid_source import InMemoryMarketMidSource
 from mm.adapters.memory.trading_history import InMemoryTradingHistory
-from mm.adapters.postgres.bucket_summary_store import PostgresBucketSummaryStore
 from mm.adapters.postgres.epoch_ms import to_datetime
-from mm.adapters.postgres.fill_enrichment_store import PostgresFillEnrichmentStore
-from mm.adapters.postgres.market_mid_source import PostgresMarketMidSource
 from mm.adapters.postgres.partitions import day_of_ms, ensure_day_partitions
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
+from mm.adapters.postgres.summary.market_mid_source import PostgresMarketMidSource
 from mm.adapters.postgres.tables import ex_decision, ex_fill, ex_position, md_bbo
 from mm.adapters.postgres.trading_history import PostgresTradingHistory
 from mm.domain.fill_summary import FillRecord

@@ -25,7 +25,7 @@ from mm.domain.position_timeline import PositionSample
 from mm.domain.side import Side
 from mm.ports.errors import StoreUnavailable
 from mm.ports.trading_history import TradingHistory
-from mm.usecases.summarize import Summarizer, SummarizerConfig
+from mm.usecases.summary.summarize import Summarizer, SummarizerConfig
 from tests.contract.fill_enrichment_store.contract import SPEC, SYMBOL, T0, d, fill, seed_book, seed_fills
 from tests.summarizer_support.seeding import SummarizerBackend
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.epoch_ms import to_datetime
+from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.tables import agg_1h, agg_1m, ex_fill, fills_enriched
 from mm.domain.reflection_input import HourlyAggregate, WorstFill
 from mm.ports.aggregation_source import AggregationSource

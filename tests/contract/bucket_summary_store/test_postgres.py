@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from mm.adapters.postgres.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
 from tests.contract.bucket_summary_store.contract import BucketSummaryStoreContract
 
 

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from mm.adapters.observability.prometheus import PrometheusMetrics
-from mm.adapters.postgres.ingest_batch import RecordingSource
-from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink, WriterSettings
+from mm.adapters.postgres.ingest.batch import RecordingSource
+from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
 from mm.domain.market_events import PriceKind
 from tests.contract.market_data_sink.contract import (
     EXCHANGE,

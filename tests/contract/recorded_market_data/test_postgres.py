@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.files.recorded_tape import recording_paths
 from mm.adapters.postgres.epoch_ms import to_datetime
+from mm.adapters.postgres.ingest.recording_import import import_recording
 from mm.adapters.postgres.recorded_market_data import PostgresRecordedMarketData
-from mm.adapters.postgres.recording_import import import_recording
 from mm.adapters.postgres.tables import md_gap
 from mm.domain.market_tape import RecordedGap
 from tests.contract.recorded_market_data.contract import (

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from mm.adapters.clock import SimulatedClock
 from mm.testing.fake_extended import FakeExtendedServer
 from mm.testing.fake_extended.replay import RecordedBbo, RecordedEvent, RecordedTrade
-from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.trading.quote_engine import QuoteEngine
 
 SETTLE_YIELDS = 16
 ENGINE_WAIT_S = 10.0

@@ -45,10 +45,10 @@ from mm.domain.params import StrategyParams
 from mm.testing.fake_extended import FakeExtendedServer, MarketSpec, StreamKind
 from mm.testing.fake_extended.replay import recorded_events
 from mm.usecases.backtest.backtest import BacktestSpec, prepare_tape, replay_tape
-from mm.usecases.engine_config import EngineConfig
-from mm.usecases.executor_metrics import ExecutorMetrics
-from mm.usecases.journal_writer import JournalWriter
-from mm.usecases.live_executor import ExecutorConfig, LiveExecutor
+from mm.usecases.trading.engine_config import EngineConfig
+from mm.usecases.trading.executor_metrics import ExecutorMetrics
+from mm.usecases.trading.journal_writer import JournalWriter
+from mm.usecases.trading.live_executor import ExecutorConfig, LiveExecutor
 from tests.integration.backtest.lockstep import replay_in_lockstep, run_clock_to, settle
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from mm.adapters.files.recorded_csv import MalformedRecording
-from mm.adapters.postgres.recording_import import import_recording
+from mm.adapters.postgres.ingest.recording_import import import_recording
 
 pytestmark = pytest.mark.integration
 

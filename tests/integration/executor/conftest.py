@@ -33,11 +33,11 @@ from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
 from mm.adapters.postgres.trading_journal import PostgresTradingJournal
 from mm.domain.params import StrategyParams
 from mm.testing.fake_extended import FakeExtendedServer, FakeOrder
-from mm.usecases.engine_config import EngineConfig
-from mm.usecases.executor_metrics import ExecutorMetrics
-from mm.usecases.journal_writer import JournalWriter
-from mm.usecases.live_executor import ExecutorConfig, LiveExecutor
-from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.trading.engine_config import EngineConfig
+from mm.usecases.trading.executor_metrics import ExecutorMetrics
+from mm.usecases.trading.journal_writer import JournalWriter
+from mm.usecases.trading.live_executor import ExecutorConfig, LiveExecutor
+from mm.usecases.trading.quote_engine import QuoteEngine
 
 SYMBOL = "BTC-USD"
 FAST_STREAMS = StreamSettings(reconnect_initial_s=0.01, reconnect_max_s=0.1, reconnect_jitter_s=0.01)

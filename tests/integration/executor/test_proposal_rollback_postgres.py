@@ -11,17 +11,17 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.clock import SimulatedClock
-from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.epoch_ms import to_datetime
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
+from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.tables import agg_1m, llm_proposal, param_rollout, strategy_params
 from mm.domain.mode import Mode
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion
-from mm.usecases.apply_proposal import ProposalApplier
-from mm.usecases.roll_back_proposal import RollbackWatcher
+from mm.usecases.rollout.apply_proposal import ProposalApplier
+from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
 from tests.reflection_data import WINDOW, aggregate, sound_proposal
 
 MINUTE_MS = 60_000

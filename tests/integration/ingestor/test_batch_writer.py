@@ -11,10 +11,10 @@ import psycopg
 import pytest
 
 from mm.adapters.observability.prometheus import PrometheusMetrics
-from mm.adapters.postgres.batch_writer import PostgresBatchWriter
-from mm.adapters.postgres.ingest_batch import BatchBuilder, IngestBatch, RecordingSource
-from mm.adapters.postgres.ingest_spool import IngestSpool
-from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink, WriterSettings
+from mm.adapters.postgres.ingest.batch import BatchBuilder, IngestBatch, RecordingSource
+from mm.adapters.postgres.ingest.batch_writer import PostgresBatchWriter
+from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
+from mm.adapters.postgres.ingest.spool import IngestSpool
 from mm.domain.market_events import MarketEvent
 from mm.domain.side import Side
 from tests.ingestor_support.market_data_examples import T0_MS, a_bbo, a_gap, a_price, a_recovery, trades_frame

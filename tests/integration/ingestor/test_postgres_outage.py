@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mm.adapters.postgres.market_data_sink import WriterSettings
+from mm.adapters.postgres.ingest.market_data_sink import WriterSettings
 from mm.testing.fake_extended import FakeExtendedServer
 from tests.ingestor_support.frame_tap import FrameTap
 from tests.ingestor_support.private_postgres import PrivatePostgres

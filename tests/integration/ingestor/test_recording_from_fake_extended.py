@@ -13,7 +13,7 @@ import pytest
 
 from mm.domain.bbo_thinning import BboThinning, BboTrigger
 from mm.testing.fake_extended import FakeExtendedServer, StreamKind
-from mm.usecases.record_market_data import RecorderConfig
+from mm.usecases.recording.record_market_data import RecorderConfig
 from tests.ingestor_support.frame_tap import FrameTap, TappedFrame
 from tests.ingestor_support.recording_run import RecordingRun
 from tests.ingestor_support.stored_rows import (

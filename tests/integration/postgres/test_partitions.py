@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mm.adapters.postgres import migrations
-from mm.adapters.postgres.ingest_ledger import prune_ingest_ledger
+from mm.adapters.postgres.ingest.ledger import prune_ingest_ledger
 from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
 from mm.adapters.postgres.urls import sqlalchemy_url
 

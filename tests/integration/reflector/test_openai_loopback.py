@@ -20,7 +20,7 @@ from mm.domain.param_gate import ParamGate
 from mm.domain.reflection_prompt import build_prompt
 from mm.ports.errors import AdvisorOutputInvalid, AdvisorUnavailable
 from mm.testing.fake_openai import ErrorReply, FakeOpenAIServer, SilentReply, ToolCallReply
-from mm.usecases.reflect import ReflectionOutcome
+from mm.usecases.reflection.reflect import ReflectionOutcome
 from tests.reflection_data import WINDOW, reflection_input, sound_proposal
 from tests.unit.usecases.reflection_harness import harness
 

@@ -13,7 +13,7 @@ from mm.domain.param_gate import ParamGate
 from mm.domain.proposal import StoredProposal
 from mm.domain.reflection_input import HourlyAggregate, WorstFill
 from mm.ports.param_advisor import ParamAdvisor
-from mm.usecases.reflect import ReflectionWorkflow
+from mm.usecases.reflection.reflect import ReflectionWorkflow
 from tests.reflection_data import WINDOW, aggregate, worst_fill
 
 NOW_MS = WINDOW.end_ms + 65_000

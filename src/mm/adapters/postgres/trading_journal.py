@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.adapters.postgres.market_data_rows import raw_text
+from mm.adapters.postgres.ingest.market_data_rows import raw_text
 from mm.adapters.postgres.partitions import day_of_ms, ensure_day_partitions
 from mm.adapters.postgres.tables import (
     ex_decision,

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from mm.adapters.files.recorded_csv import MalformedRecording
 from mm.adapters.files.recorded_tape import read_book_columns, recording_paths
-from mm.adapters.postgres.recording_import import import_recording
+from mm.adapters.postgres.ingest.recording_import import import_recording
 from mm.apps.async_providers import resolved, settle
 from mm.apps.backtest.container import Container, backtest_container
 from mm.apps.backtest.report import write_report
@@ -26,7 +26,7 @@ from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
-from mm.usecases.live_executor import ExecutorConfig
+from mm.usecases.trading.live_executor import ExecutorConfig
 
 EXIT_NO_DATA = 1
 

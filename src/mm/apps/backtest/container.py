@@ -21,8 +21,8 @@ from mm.apps.backtest.settings import BacktestSettings
 from mm.apps.backtest.simulated_venue import simulated_venue
 from mm.apps.executor.container import Container as ExecutorContainer
 from mm.usecases.backtest.backtest import Backtester
-from mm.usecases.engine_config import EngineConfig
-from mm.usecases.live_executor import ExecutorConfig
+from mm.usecases.trading.engine_config import EngineConfig
+from mm.usecases.trading.live_executor import ExecutorConfig
 
 
 def engine_template(config: ExecutorConfig) -> EngineConfig:

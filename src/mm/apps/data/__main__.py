@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from mm.adapters.files.recorded_csv import MalformedRecording
 from mm.adapters.observability.logging import configure_logging, secret_values
-from mm.adapters.postgres.recording_import import import_recording
+from mm.adapters.postgres.ingest.recording_import import import_recording
 from mm.apps.database import open_database
 from mm.apps.settings import CommonSettings, load_settings
 from mm.apps.startup import startup_boundary

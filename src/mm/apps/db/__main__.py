@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 
 from mm.adapters.observability.logging import configure_logging, secret_values
 from mm.adapters.postgres import migrations
-from mm.adapters.postgres.ingest_ledger import prune_ingest_ledger
+from mm.adapters.postgres.ingest.ledger import prune_ingest_ledger
 from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
 from mm.adapters.postgres.urls import sqlalchemy_url
 from mm.apps.database import open_database

@@ -17,8 +17,8 @@ from mm.apps.executor.container import Container
 from mm.apps.executor.settings import ExecutorSettings
 from mm.apps.settings import exit_bad_settings, load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
-from mm.usecases.live_executor import LiveExecutor
-from mm.usecases.params_in_force import params_in_force
+from mm.usecases.trading.live_executor import LiveExecutor
+from mm.usecases.trading.params_in_force import params_in_force
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,22 +23,22 @@ from mm.adapters.extended import (
 )
 from mm.adapters.files.reasoning_sink import FileReasoningSink
 from mm.adapters.observability.prometheus import PrometheusMetrics
-from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
 from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
+from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.trading_journal import PostgresTradingJournal
 from mm.adapters.sim import SimulatedAccountStream, SimulatedExchangeGateway
 from mm.apps._shared import SharedContainer
 from mm.apps.executor.paper import PaperMarketDataFeed, fetch_instrument, paper_exchange
 from mm.apps.executor.settings import ExecutorSettings
 from mm.ports.clock import Clock
-from mm.usecases.apply_proposal import ProposalApplier
-from mm.usecases.engine_config import EngineConfig
-from mm.usecases.executor_metrics import ExecutorMetrics
-from mm.usecases.journal_writer import JournalWriter
-from mm.usecases.live_executor import ExecutorConfig, LiveExecutor
-from mm.usecases.roll_back_proposal import RollbackWatcher
+from mm.usecases.rollout.apply_proposal import ProposalApplier
+from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
+from mm.usecases.trading.engine_config import EngineConfig
+from mm.usecases.trading.executor_metrics import ExecutorMetrics
+from mm.usecases.trading.journal_writer import JournalWriter
+from mm.usecases.trading.live_executor import ExecutorConfig, LiveExecutor
 
 
 def new_run_id() -> str:

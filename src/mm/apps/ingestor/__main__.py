@@ -14,12 +14,12 @@ from typing import Any
 
 import structlog
 
-from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink
+from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink
 from mm.apps.ingestor.container import Container
 from mm.apps.ingestor.settings import IngestorSettings
 from mm.apps.settings import load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
-from mm.usecases.record_market_data import MarketDataRecorder
+from mm.usecases.recording.record_market_data import MarketDataRecorder
 
 EXIT_FAILED = 1
 

@@ -14,12 +14,12 @@ from dependency_injector import containers, providers
 
 from mm.adapters.extended import ExtendedEndpoints, ExtendedMarketDataFeed, ExtendedNetwork
 from mm.adapters.observability.prometheus import PrometheusMetrics
-from mm.adapters.postgres.ingest_batch import RecordingSource
-from mm.adapters.postgres.market_data_sink import PostgresMarketDataSink, WriterSettings
+from mm.adapters.postgres.ingest.batch import RecordingSource
+from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
 from mm.apps._shared import SharedContainer
 from mm.apps.ingestor.settings import IngestorSettings
 from mm.ports.clock import Clock
-from mm.usecases.record_market_data import MarketDataRecorder, RecorderConfig
+from mm.usecases.recording.record_market_data import MarketDataRecorder, RecorderConfig
 
 
 def recording_source(settings: IngestorSettings, clock: Clock) -> RecordingSource:

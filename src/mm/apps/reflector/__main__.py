@@ -24,7 +24,7 @@ from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 
 if TYPE_CHECKING:
     from mm.apps.reflector.container import Container
-    from mm.usecases.reflection_loop import ReflectionLoop
+    from mm.usecases.reflection.reflection_loop import ReflectionLoop
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,13 +7,13 @@ from dependency_injector import containers, providers
 from mm.adapters.files.reasoning_sink import FileReasoningSink
 from mm.adapters.llm.model_resolution import resolve_model
 from mm.adapters.llm.param_advisor import PydanticAiParamAdvisor
-from mm.adapters.postgres.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
+from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
 from mm.apps._shared import SharedContainer
 from mm.apps.reflector.settings import ReflectorSettings
-from mm.usecases.reflect import ReflectionWorkflow
-from mm.usecases.reflection_loop import ReflectionLoop
+from mm.usecases.reflection.reflect import ReflectionWorkflow
+from mm.usecases.reflection.reflection_loop import ReflectionLoop
 
 
 class Container(containers.DeclarativeContainer):

@@ -14,7 +14,7 @@ from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.apps.summarizer.container import Container
 from mm.apps.summarizer.settings import SummarizerSettings
 from mm.domain.fill_summary import EnrichedFill
-from mm.usecases.summarize import Summarizer
+from mm.usecases.summary.summarize import Summarizer
 
 
 def run(args: argparse.Namespace) -> int:

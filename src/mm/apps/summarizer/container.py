@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from mm.adapters.postgres.bucket_summary_store import PostgresBucketSummaryStore
-from mm.adapters.postgres.fill_enrichment_store import PostgresFillEnrichmentStore
-from mm.adapters.postgres.market_mid_source import PostgresMarketMidSource
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
+from mm.adapters.postgres.summary.market_mid_source import PostgresMarketMidSource
 from mm.adapters.postgres.trading_history import PostgresTradingHistory
 from mm.apps._shared import SharedContainer
 from mm.apps.summarizer.settings import SummarizerSettings
 from mm.domain.fill_enrichment import MarkoutSpec
-from mm.usecases.summarize import Summarizer, SummarizerConfig
+from mm.usecases.summary.summarize import Summarizer, SummarizerConfig
 
 
 def summarizer_config(settings: SummarizerSettings) -> SummarizerConfig:

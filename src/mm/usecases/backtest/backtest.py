@@ -38,8 +38,8 @@ from mm.usecases.backtest.results import (
     pause_intervals,
     pnl_samples,
 )
-from mm.usecases.engine_config import EngineConfig
-from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.trading.engine_config import EngineConfig
+from mm.usecases.trading.quote_engine import QuoteEngine
 
 _log = structlog.get_logger(__name__)
 

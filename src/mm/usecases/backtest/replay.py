@@ -56,7 +56,7 @@ from mm.usecases.backtest.replay_columns import (
     merged_venue_rows,
 )
 from mm.usecases.backtest.replay_log import QuoteChange, ReplayLog
-from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.trading.quote_engine import QuoteEngine
 
 NEVER_MS = 1 << 62
 PROGRESS_EVERY_ROWS = 1 << 16

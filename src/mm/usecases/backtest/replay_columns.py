@@ -14,7 +14,7 @@ from mm.domain.engine_commands import EngineCommand
 from mm.domain.market_events import FeedGap, FeedIssueKind, FeedRecovered
 from mm.domain.market_tape import MarketTape, RecordedGap, gap_end_ms
 from mm.domain.side import Side
-from mm.usecases.quote_engine import QuoteEngine
+from mm.usecases.trading.quote_engine import QuoteEngine
 
 
 @dataclass(frozen=True, slots=True)

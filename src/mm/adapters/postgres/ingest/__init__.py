@@ -1,0 +1,1 @@
+"""The ingestor's COPY pipeline into md_*: queue, batches, binary encoding, spool, ledger."""

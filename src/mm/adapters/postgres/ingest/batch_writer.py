@@ -1,0 +1,212 @@
+"""Stores one ingest batch in one transaction with psycopg 3 COPY, exactly once.
+
+The transaction first claims the batch id in `md_ingest_batch`; if the id is already there, an
+earlier attempt committed (perhaps with the answer lost on a dropped connection) and nothing is
+stored again. Then rows go in with COPY, gaps into `md_gap`, and `latest_top` / `latest_price`
+are upserted, the newest exchange time winning. Day partitions are created first, in a short
+transaction of their own, so the batch never holds the DDL lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import psycopg
+from psycopg.types.string import BytesBinaryDumper
+
+from mm.adapters.postgres.ingest.batch import IngestBatch, RecordingSource
+from mm.adapters.postgres.ingest.copy_text import with_source_id
+from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY, binary_types, copy_sql
+from mm.adapters.postgres.partitions import create_partition_sql, ddl_lock_sql
+from mm.adapters.postgres.tables import PARTITIONED_TABLES
+from mm.adapters.postgres.urls import libpq_url
+from mm.domain.market_events import FeedGap, FeedRecovered
+from mm.ports.errors import StoreError, StoreUnavailable
+
+_CLAIM_BATCH = "INSERT INTO md_ingest_batch (batch_id, rows) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1"
+_REGISTER_SOURCE = (
+    "INSERT INTO md_source (kind, exchange, name, detail) VALUES (%s, %s, %s, %s::jsonb) "
+    "ON CONFLICT (kind, exchange, name) DO UPDATE SET kind = EXCLUDED.kind RETURNING id"
+)
+_OPEN_GAP = (
+    "INSERT INTO md_gap (exchange, symbol, stream, kind, from_ts, expected_seq, received_seq, detail) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+# A recovery closes every gap its outage opened (a flapping connection reports several).
+_CLOSE_GAPS = (
+    "UPDATE md_gap SET to_ts = %s WHERE exchange = %s AND symbol = %s AND stream = %s "
+    "AND to_ts IS NULL AND from_ts >= %s"
+)
+_UPSERT_TOP = (
+    "INSERT INTO latest_top AS t (exchange, symbol, ts, recv_ts, bid_px, bid_sz, ask_px, ask_sz, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, now()) ON CONFLICT (exchange, symbol) DO UPDATE SET "
+    "ts = EXCLUDED.ts, recv_ts = EXCLUDED.recv_ts, bid_px = EXCLUDED.bid_px, bid_sz = EXCLUDED.bid_sz, "
+    "ask_px = EXCLUDED.ask_px, ask_sz = EXCLUDED.ask_sz, updated_at = now() WHERE t.ts <= EXCLUDED.ts"
+)
+_UPSERT_PRICE = (
+    "INSERT INTO latest_price AS p (exchange, symbol, kind, ts, recv_ts, price, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, now()) ON CONFLICT (exchange, symbol, kind) DO UPDATE SET "
+    "ts = EXCLUDED.ts, recv_ts = EXCLUDED.recv_ts, price = EXCLUDED.price, updated_at = now() "
+    "WHERE p.ts <= EXCLUDED.ts"
+)
+
+
+def _dt(ts_ms: int) -> datetime:
+    return datetime.fromtimestamp(ts_ms / 1000, tz=UTC)
+
+
+@contextmanager
+def translate_psycopg_errors() -> Iterator[None]:
+    """Connection trouble (or a write that timed out) is `StoreUnavailable`; anything else `StoreError`."""
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError, OSError, TimeoutError) as error:
+        raise StoreUnavailable(f"{type(error).__name__}: {error}") from error
+    except psycopg.Error as error:
+        raise StoreError(f"{type(error).__name__}: {error}") from error
+
+
+class PostgresBatchWriter:
+    """One connection, reopened after any failure; `write` is not re-entrant."""
+
+    def __init__(self, database_url: str, *, connect_timeout_s: float = 5.0, write_timeout_s: float = 30.0) -> None:
+        self._url = libpq_url(database_url)
+        self._connect_timeout_s = connect_timeout_s
+        self._write_timeout_s = write_timeout_s
+        self._conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
+        self._source_ids: dict[RecordingSource, int] = {}
+        self._known_days: set[int] = set()
+
+    async def write(self, batch: IngestBatch) -> bool:
+        """Store `batch`; False if it had been stored before. Raises `StoreUnavailable` or `StoreError`."""
+        try:
+            with translate_psycopg_errors():
+                async with asyncio.timeout(self._write_timeout_s):
+                    return await self._write(batch)
+        except StoreError:
+            # The connection's state is unknown (e.g. cancelled mid-COPY): start over next time.
+            await self.close()
+            self._known_days.clear()
+            raise
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.closed:
+            await conn.close()
+
+    async def _write(self, batch: IngestBatch) -> bool:
+        conn = await self._connection()
+        source_id = await self._source_id(conn, batch.source)
+        await self._ensure_partitions(conn, batch.days)
+        async with conn.transaction():
+            claimed = await (await conn.execute(_CLAIM_BATCH, (batch.batch_id, batch.row_total))).fetchone()
+            if claimed is None:
+                return False
+            async with conn.cursor() as cursor:
+                for table, rows in batch.binary_rows.items():
+                    async with cursor.copy(copy_sql(table, binary=True)) as copy:
+                        copy.set_types(binary_types(table))
+                        for row in rows:
+                            await copy.write_row((source_id, *row))
+                for table, lines in batch.text_rows.items():
+                    async with cursor.copy(copy_sql(table, binary=False)) as copy:
+                        await copy.write(with_source_id(lines, source_id))
+                await self._write_gaps(cursor, batch)
+                await self._write_latest(cursor, batch)
+        return True
+
+    async def _connection(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
+        if self._conn is None or self._conn.closed:
+            conn = await psycopg.AsyncConnection.connect(
+                self._url,
+                autocommit=True,
+                connect_timeout=max(1, round(self._connect_timeout_s)),
+                application_name="mm-ingest",
+            )
+            # COPY picks dumpers by type for `set_types`; for bytea that is the DB-API `Binary`
+            # dumper, written in Python. The plain bytes dumper (C) is measured ~4x cheaper.
+            conn.adapters.register_dumper(None, BytesBinaryDumper)
+            self._conn = conn
+        return self._conn
+
+    async def _source_id(self, conn: psycopg.AsyncConnection[tuple[object, ...]], source: RecordingSource) -> int:
+        known = self._source_ids.get(source)
+        if known is not None:
+            return known
+        row = await (
+            await conn.execute(_REGISTER_SOURCE, (source.kind, source.exchange, source.name, source.detail))
+        ).fetchone()
+        source_id = row[0] if row is not None else None
+        if not isinstance(source_id, int):
+            raise StoreError(f"md_source gave no id for {source.name}")
+        self._source_ids[source] = source_id
+        return source_id
+
+    async def _ensure_partitions(self, conn: psycopg.AsyncConnection[tuple[object, ...]], days: Iterable[int]) -> None:
+        new_days = sorted(set(days) - self._known_days)
+        if not new_days:
+            return
+        async with conn.transaction():
+            await conn.execute(ddl_lock_sql())
+            for day in new_days:
+                for table in PARTITIONED_TABLES:
+                    await conn.execute(create_partition_sql(table, _day(day)))
+        self._known_days.update(new_days)
+
+    @staticmethod
+    async def _write_gaps(cursor: psycopg.AsyncCursor[tuple[object, ...]], batch: IngestBatch) -> None:
+        for event in batch.gap_events:
+            if isinstance(event, FeedGap):
+                await cursor.execute(
+                    _OPEN_GAP,
+                    (
+                        event.exchange,
+                        event.symbol,
+                        event.stream,
+                        event.kind.value,
+                        _dt(event.from_ts_ms),
+                        event.expected_seq,
+                        event.received_seq,
+                        event.detail,
+                    ),
+                )
+            elif isinstance(event, FeedRecovered):
+                await cursor.execute(
+                    _CLOSE_GAPS,
+                    (_dt(event.recovered_ts_ms), event.exchange, event.symbol, event.stream, _dt(event.gap_from_ts_ms)),
+                )
+
+    @staticmethod
+    async def _write_latest(cursor: psycopg.AsyncCursor[tuple[object, ...]], batch: IngestBatch) -> None:
+        if batch.latest_tops:
+            await cursor.executemany(
+                _UPSERT_TOP,
+                [
+                    (
+                        t.exchange,
+                        t.symbol,
+                        _dt(t.exchange_ts_ms),
+                        _dt(t.received_ts_ms),
+                        t.bid_px,
+                        t.bid_sz,
+                        t.ask_px,
+                        t.ask_sz,
+                    )
+                    for t in batch.latest_tops
+                ],
+            )
+        if batch.latest_prices:
+            await cursor.executemany(
+                _UPSERT_PRICE,
+                [
+                    (p.exchange, p.symbol, p.kind.value, _dt(p.exchange_ts_ms), _dt(p.received_ts_ms), p.price)
+                    for p in batch.latest_prices
+                ],
+            )
+
+
+def _day(epoch_day: int) -> date:
+    return datetime.fromtimestamp(epoch_day * MS_PER_DAY / 1000, tz=UTC).date()

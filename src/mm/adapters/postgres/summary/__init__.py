@@ -1,0 +1,1 @@
+"""Repositories over the summarizer's tables: fills_enriched, agg_1m, agg_1h."""

@@ -1,0 +1,1 @@
+"""The ingestor's recorder: market data from the feed into the sink."""

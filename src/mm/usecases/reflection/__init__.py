@@ -1,0 +1,1 @@
+"""The reflector's workflow: read a window, ask the advisor, gate, record."""

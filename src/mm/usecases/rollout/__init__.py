@@ -1,0 +1,1 @@
+"""Applying reflector proposals in the executor and rolling them back."""

@@ -1,0 +1,1 @@
+"""The summarizer's job: enrich fills with markouts and write the summary tables."""

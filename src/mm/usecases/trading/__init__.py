@@ -1,0 +1,1 @@
+"""The quote engine and the live executor's loops: deciding, sending, journaling, saving."""

@@ -1,0 +1,163 @@
+"""Sends the engine's order commands through the trading gateway and reports every answer back.
+
+Each command runs as its own task, so the bid's replace does not wait for the ask's; the engine's
+planner already keeps at most one request in flight per side. Every typed venue error becomes a
+`RequestFailure` for the engine: a post-only cross, a refusal or a timeout never ends the loop. Only
+refused credentials are fatal. After a cancel-all the venue is asked at once what is still open,
+so PAUSE learns from REST, not only from the stream, when it is flat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+import structlog
+
+from mm.domain.engine_commands import CancelAll, CancelOrder, EngineCommand, OrderCommand, PlaceOrder, ReplaceOrder
+from mm.domain.order_journal import answer_entry, sent_entry
+from mm.domain.order_outcomes import RequestFailure
+from mm.domain.orders import AccountResynced
+from mm.ports.clock import Clock
+from mm.ports.errors import (
+    AuthFailed,
+    ExchangeError,
+    ExchangeUnavailable,
+    InvalidRequest,
+    OrderNotFound,
+    OrderRejected,
+    PostOnlyWouldCross,
+    RateLimited,
+)
+from mm.ports.trading_gateway import TradingGateway
+from mm.usecases.trading.executor_metrics import ExecutorMetrics
+from mm.usecases.trading.journal_writer import JournalWriter
+from mm.usecases.trading.quote_engine import QuoteEngine
+
+_log = structlog.get_logger(__name__)
+
+CommandSink = Callable[[QuoteEngine, Sequence[EngineCommand]], None]
+
+
+def failure_of(error: ExchangeError) -> RequestFailure:
+    """The engine's view of a typed venue error (AuthFailed is handled before: it is fatal)."""
+    if isinstance(error, PostOnlyWouldCross):
+        return RequestFailure.POST_ONLY_WOULD_CROSS
+    if isinstance(error, OrderNotFound):
+        return RequestFailure.NOT_FOUND
+    if isinstance(error, OrderRejected | RateLimited):
+        return RequestFailure.REFUSED
+    return RequestFailure.UNKNOWN  # ExchangeUnavailable and anything unclassified: outcome unknown
+
+
+def command_kind(command: OrderCommand) -> str:
+    if isinstance(command, PlaceOrder):
+        return "place"
+    if isinstance(command, ReplaceOrder):
+        return "replace"
+    if isinstance(command, CancelOrder):
+        return "cancel"
+    return "cancel_all"
+
+
+class OrderSender:
+    """Runs order commands against the gateway; a fatal error is kept for the executor to raise."""
+
+    def __init__(
+        self,
+        gateway: TradingGateway,
+        *,
+        clock: Clock,
+        journal: JournalWriter,
+        metrics: ExecutorMetrics,
+        exchange: str,
+        on_commands: CommandSink,
+    ) -> None:
+        self._gateway = gateway
+        self._clock = clock
+        self._journal = journal
+        self._metrics = metrics
+        self._exchange = exchange
+        self._on_commands = on_commands
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.fatal_error: BaseException | None = None
+        self.failed = asyncio.Event()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    def submit(self, engine: QuoteEngine, command: OrderCommand) -> None:
+        """Start sending `command` now, without waiting for the answer."""
+        self._journal.record_order(sent_entry(self._exchange, command, self._clock.now_ms()))
+        self._metrics.orders_sent.inc(symbol=engine.config.symbol, kind=command_kind(command))
+        task = asyncio.get_running_loop().create_task(self._send(engine, command))
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None and self.fatal_error is None:
+            self.fatal_error = error
+            self.failed.set()
+
+    async def drain(self, timeout_s: float) -> None:
+        """Wait for the requests in flight (at most `timeout_s`), so their answers reach the engine."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout_s)
+
+    async def _send(self, engine: QuoteEngine, command: OrderCommand) -> None:
+        try:
+            exchange_order_id = await self._call(command)
+        except AuthFailed:
+            raise
+        except ExchangeError as error:
+            self._on_failure(engine, command, error)
+            return
+        now_ms = self._clock.now_ms()
+        engine.on_command_succeeded(command, exchange_order_id)
+        self._journal.record_order(answer_entry(self._exchange, command, now_ms, exchange_order_id=exchange_order_id))
+        if isinstance(command, CancelAll):
+            await self._check_open_orders(engine, command.symbol)
+
+    async def _call(self, command: OrderCommand) -> str:
+        gateway = self._gateway
+        if isinstance(command, PlaceOrder):
+            return (await gateway.place_order(command.request)).exchange_order_id
+        if isinstance(command, ReplaceOrder):
+            placed = await gateway.replace_order(command.previous_client_order_id, command.request)
+            return placed.exchange_order_id
+        if isinstance(command, CancelOrder):
+            await gateway.cancel_order(command.symbol, command.client_order_id)
+        else:
+            await gateway.cancel_all(command.symbol)
+        return ""
+
+    def _on_failure(self, engine: QuoteEngine, command: OrderCommand, error: ExchangeError) -> None:
+        failure = failure_of(error)
+        now_ms = self._clock.now_ms()
+        engine.on_command_failed(command, failure, now_ms)
+        symbol = engine.config.symbol
+        self._metrics.order_failures.inc(symbol=symbol, kind=command_kind(command), failure=failure.value)
+        self._journal.record_order(answer_entry(self._exchange, command, now_ms, failure=type(error).__name__))
+        if isinstance(error, InvalidRequest):
+            _log.error("order_request_invalid", symbol=symbol, command=command_kind(command), error=str(error))
+        elif failure is not RequestFailure.POST_ONLY_WOULD_CROSS:
+            _log.warning(
+                "order_request_failed", symbol=symbol, command=command_kind(command), failure=failure, error=str(error)
+            )
+
+    async def _check_open_orders(self, engine: QuoteEngine, symbol: str) -> None:
+        """Read what is still open after a cancel-all; an unreadable answer is simply no evidence."""
+        requested_ts_ms = self._clock.now_ms()
+        try:
+            open_orders = await self._gateway.open_orders(symbol)
+            position = await self._gateway.position(symbol)
+        except (ExchangeUnavailable, RateLimited) as error:
+            _log.warning("open_orders_check_failed", symbol=symbol, error=str(error))
+            return
+        snapshot = AccountResynced(symbol, tuple(open_orders), position, self._clock.now_ms(), requested_ts_ms)
+        self._on_commands(engine, engine.on_account_event(snapshot, snapshot.received_ts_ms))
