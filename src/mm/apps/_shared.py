@@ -1,6 +1,7 @@
 """The parts every app container shares: logging, the database, metrics and the wall clock.
 
-Nest it in an app container with `providers.Container(SharedContainer, settings=settings)`.
+Nest it in an app container with `providers.Container(SharedContainer, settings=settings)`; an app
+whose time is not the wall clock (the backtest's is simulated) passes its own `clock=` as well.
 """
 
 from __future__ import annotations
@@ -61,5 +62,5 @@ class SharedContainer(containers.DeclarativeContainer):
     metrics = providers.Singleton(PrometheusMetrics)
     metrics_server = providers.Resource(init_metrics_server, metrics=metrics, port=settings.provided.metrics_port)
 
-    # --- time
-    clock = providers.Singleton(_system_clock)
+    # --- time: the wall clock unless the app declares its own
+    clock: providers.Dependency[object] = providers.Dependency(default=providers.Singleton(_system_clock))

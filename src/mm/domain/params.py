@@ -143,6 +143,23 @@ class StrategyParams:
         return StrategyParams(**values)
 
 
+def merge_overrides(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge mappings of `StrategyParams` fields, each over the ones before it (None: no overrides).
+
+    `version` keys are dropped: an override names values, while versions number the sets the
+    database holds, so a copy of stored params can be pasted as an override unchanged.
+    """
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update((name, value) for name, value in (layer or {}).items() if name != "version")
+    return merged
+
+
+def params_with_overrides(*layers: Mapping[str, Any] | None) -> StrategyParams:
+    """The default params (version 1) with `layers` merged over them; ValueError names unknown or bad fields."""
+    return StrategyParams.from_mapping(merge_overrides(*layers))
+
+
 def coerce_param_value(name: str, value: float) -> float | int:
     """Convert a proposed value to the field's type: an integral float becomes an int for int fields.
 

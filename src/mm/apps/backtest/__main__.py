@@ -15,7 +15,7 @@ from mm.adapters.files.recorded_csv import MalformedRecording
 from mm.adapters.files.recorded_tape import read_book_columns, recording_paths
 from mm.adapters.postgres.ingest.recording_import import import_recording
 from mm.apps.async_providers import resolved, settle
-from mm.apps.backtest.container import Container, backtest_container
+from mm.apps.backtest.container import Container
 from mm.apps.backtest.report import write_report
 from mm.apps.backtest.run_options import OptionError, backtest_spec
 from mm.apps.backtest.settings import BacktestSettings
@@ -26,7 +26,6 @@ from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
-from mm.usecases.trading.live_executor import ExecutorConfig
 
 EXIT_NO_DATA = 1
 
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
-    container = backtest_container(settings)
+    container = Container(settings=settings)
     container.check_dependencies()
     try:
         with startup_boundary("backtest", settings):
@@ -50,9 +49,7 @@ async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
             market_data, exchange, symbol = await _data_source(container, args)
             if args.data is None and not args.from_db and args.start is None and args.end is None:
                 args.start, args.end = _shipped_span()
-            executor_config = cast(ExecutorConfig, await resolved(container.executor_config()))
-            timer_ms = round(executor_config.timer_resolution_s * 1000)
-            spec = backtest_spec(args, settings, exchange, symbol, timer_ms)
+            spec = backtest_spec(args, settings, exchange, symbol, container.timer_resolution_ms())
         except OptionError as error:
             exit_bad_settings(f"bad options: {error}")
         backtester = cast(Backtester, await resolved(container.backtester(market_data=market_data)))

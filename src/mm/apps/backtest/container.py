@@ -1,25 +1,26 @@
-"""Dependency-injection container of `mm backtest`: the executor's container with the exchange and clock swapped.
+"""Dependency-injection container of `mm backtest` and of the notebook API `mm.backtest`.
 
-Everything the executor configures for its engine (strategy params, request budgets, client order
-ids, the shared database, logging and metrics) comes from the executor's own providers; only the
-exchange (a fresh simulated exchange per run, fed by the replay) and the clock (simulated: the
-replay owns time) differ. The Extended sessions are not opened: a backtest talks to no venue.
+The engine runs as `mm trade` configures it: the executor's `QuoteEngineContainer` (request
+budgets, timers, client order ids from the same settings) and the apps' `SharedContainer` (logging,
+database, metrics). The backtest declares its own venue (a fresh simulated exchange per run) and
+its own clock (simulated: the replay owns time); it opens no Extended session.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
 
 from dependency_injector import containers, providers
 
 from mm.adapters.clock import SimulatedClock
 from mm.adapters.files.recorded_tape import CsvRecordedMarketData
+from mm.adapters.memory.backtest_run_store import InMemoryBacktestRunStore
 from mm.adapters.postgres.backtest_run_store import PostgresBacktestRunStore
 from mm.adapters.postgres.recorded_market_data import PostgresRecordedMarketData
+from mm.apps._quote_engine import QuoteEngineContainer
+from mm.apps._shared import SharedContainer
 from mm.apps.backtest.settings import BacktestSettings
 from mm.apps.backtest.simulated_venue import simulated_venue
-from mm.apps.executor.container import Container as ExecutorContainer
 from mm.usecases.backtest.backtest import Backtester
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.live_executor import ExecutorConfig
@@ -30,33 +31,35 @@ def engine_template(config: ExecutorConfig) -> EngineConfig:
     return dataclasses.replace(config.markets[0], client_order_id_prefix="bt")
 
 
-@containers.copy(ExecutorContainer)
-class Container(ExecutorContainer):
-    """`settings` is a `BacktestSettings` (an `ExecutorSettings`); build it with `backtest_container`."""
+def timer_resolution_ms_of(config: ExecutorConfig) -> int:
+    """How often the live executor polls its engines' timers: a backtest's default resolution."""
+    return round(config.timer_resolution_s * 1000)
 
-    # --- swapped: the exchange (simulated, one per run); the Extended sessions are never opened
-    rest_session = providers.Object(None)  # type: ignore[assignment,var-annotated]  # overrides on purpose
-    paper_gateway = providers.Object(None)  # type: ignore[assignment,var-annotated]
-    gateway = providers.Object(simulated_venue)  # type: ignore[assignment]
 
-    # --- recorded data and the run store
-    database_market_data = providers.Singleton(PostgresRecordedMarketData, engine=ExecutorContainer.shared.engine)
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=BacktestSettings)
+
+    # --- time and the venue: simulated; the replay owns time, each run gets a fresh exchange
+    clock = providers.Singleton(SimulatedClock)
+    venue_factory = providers.Object(simulated_venue)
+
+    # --- resources: logging, database, metrics; the quote engine's configuration, as `mm trade`'s
+    shared = providers.Container(SharedContainer, settings=settings, clock=clock)
+    quote_engine = providers.Container(QuoteEngineContainer, settings=settings)
+
+    # --- recorded data and the run stores (the in-memory one: a notebook's run that is not kept)
+    database_market_data = providers.Singleton(PostgresRecordedMarketData, engine=shared.engine)
     file_market_data = providers.Factory(CsvRecordedMarketData)
-    runs = providers.Singleton(PostgresBacktestRunStore, engine=ExecutorContainer.shared.engine)
+    runs = providers.Singleton(PostgresBacktestRunStore, engine=shared.engine)
+    unkept_runs = providers.Singleton(InMemoryBacktestRunStore)
 
-    # --- use case: the executor's engine settings, the swapped exchange
-    engine_config = providers.Singleton(engine_template, ExecutorContainer.executor_config)
+    # --- use case: the executor's engine settings, the simulated venue
+    engine_config = providers.Singleton(engine_template, quote_engine.executor_config)
+    timer_resolution_ms = providers.Singleton(timer_resolution_ms_of, quote_engine.executor_config)
     backtester = providers.Factory(
         Backtester,
         runs=runs,
-        venue_factory=gateway,
+        venue_factory=venue_factory,
         engine_config=engine_config,
-        stopwatch_ns=providers.Object(time.perf_counter_ns),
+        stopwatch_ns=quote_engine.stopwatch_ns,
     )
-
-
-def backtest_container(settings: BacktestSettings) -> Container:
-    """The container with the clock swapped too: simulated, since the replay owns time."""
-    container = Container(settings=settings)
-    container.shared.clock.override(providers.Singleton(SimulatedClock))
-    return container

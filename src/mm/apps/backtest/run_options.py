@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from mm.apps.backtest.settings import BacktestSettings
-from mm.domain.params import StrategyParams
+from mm.domain.params import StrategyParams, merge_overrides, params_with_overrides
 from mm.domain.tape_cleaning import DEFAULT_MAX_BOOK_AGE_MS
 from mm.usecases.backtest.backtest import BacktestSpec, FillModelKind
 
@@ -18,27 +20,36 @@ class OptionError(ValueError):
     """A command-line option names something invalid; the message says which."""
 
 
-def strategy_params(args: argparse.Namespace, settings: BacktestSettings) -> StrategyParams:
-    """STRATEGY_PARAMS, then --params-file, then --set and the tick options, over the defaults.
+RECORDED_DATA_PARAMS: Mapping[str, Any] = MappingProxyType({"requires_mark_index": False})
+"""What a backtest changes in the default params: recorded data carries no mark or index price, so
+unless told otherwise the strategy does not require them (it would never quote)."""
 
-    Recorded data carries no mark or index price, so unless told otherwise the strategy does not
-    require them (it would never quote).
-    """
-    values: dict[str, Any] = {"requires_mark_index": False}
-    values.update({k: v for k, v in (settings.strategy_params or {}).items() if k != "version"})
-    if args.params_file is not None:
-        values.update(_params_file(args.params_file))
-    for name, text in args.param_overrides:
-        values[name] = _value(text)
-    if args.tick_interval_ms is not None:
-        values["min_tick_interval_ms"] = args.tick_interval_ms
-        values["max_tick_interval_ms"] = max(args.tick_interval_ms, values.get("max_tick_interval_ms", 1_000))
-    if args.max_tick_interval_ms is not None:
-        values["max_tick_interval_ms"] = args.max_tick_interval_ms
+
+def backtest_params(*overrides: Mapping[str, Any] | None) -> StrategyParams:
+    """The defaults for recorded data with `overrides` merged over them, in order."""
+    return params_with_overrides(RECORDED_DATA_PARAMS, *overrides)
+
+
+def strategy_params(args: argparse.Namespace, settings: BacktestSettings) -> StrategyParams:
+    """STRATEGY_PARAMS, then --params-file, then --set and the tick options, over the backtest defaults."""
+    file_values = _params_file(args.params_file) if args.params_file is not None else None
+    set_values = {name: _value(text) for name, text in args.param_overrides}
+    merged = merge_overrides(RECORDED_DATA_PARAMS, settings.strategy_params, file_values, set_values)
     try:
-        return StrategyParams.from_mapping(values)
+        return params_with_overrides(merged, _tick_options(args, merged))
     except (ValueError, TypeError) as error:
         raise OptionError(str(error)) from error
+
+
+def _tick_options(args: argparse.Namespace, merged: Mapping[str, Any]) -> dict[str, Any]:
+    """--tick-interval-ms raises the maximum interval with it when needed; --max-tick-interval-ms wins."""
+    ticks: dict[str, Any] = {}
+    if args.tick_interval_ms is not None:
+        ticks["min_tick_interval_ms"] = args.tick_interval_ms
+        ticks["max_tick_interval_ms"] = max(args.tick_interval_ms, merged.get("max_tick_interval_ms", 1_000))
+    if args.max_tick_interval_ms is not None:
+        ticks["max_tick_interval_ms"] = args.max_tick_interval_ms
+    return ticks
 
 
 def _params_file(path: Path) -> dict[str, Any]:
@@ -48,7 +59,7 @@ def _params_file(path: Path) -> dict[str, Any]:
         raise OptionError(f"--params-file {path}: {error}") from error
     if not isinstance(loaded, dict):
         raise OptionError(f"--params-file {path} must hold a JSON object")
-    return {k: v for k, v in loaded.items() if k != "version"}
+    return loaded
 
 
 def _value(text: str) -> Any:

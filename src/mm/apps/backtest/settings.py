@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from mm.apps.backtest.shipped_slice import SHIPPED_SYMBOL
 from mm.apps.executor.settings import ExecutorSettings
@@ -38,3 +39,19 @@ class BacktestSettings(ExecutorSettings):
     @property
     def resolved_report_dir(self) -> Path:
         return (self.backtest_report_dir or self.mm_home / "reports").expanduser()
+
+
+class NotebookBacktestSettings(BacktestSettings):
+    """`BacktestSettings` from its arguments only: a notebook's run depends on what the notebook passes,
+    never on the environment or a `.env` file it happens to start in."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)

@@ -1,17 +1,17 @@
 """Dependency-injection container of `mm trade`: Extended (or, with --paper, simulated) exchange, Postgres, the executor.
 
 Live and paper differ only in the gateway, the account stream and the feed (teed into the
-simulated exchange); everything else, the engine included, is the same object graph.
+simulated exchange); everything else, the engine included, is the same object graph. The engine's
+configuration is the `QuoteEngineContainer` that `mm backtest` nests too.
 """
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import AsyncIterator
 
 from dependency_injector import containers, providers
 
+from mm.adapters.clock import SystemClock
 from mm.adapters.extended import (
     AccountStreamSettings,
     ExtendedAccountStream,
@@ -29,26 +29,16 @@ from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
 from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
 from mm.adapters.postgres.trading_journal import PostgresTradingJournal
 from mm.adapters.sim import SimulatedAccountStream, SimulatedExchangeGateway
+from mm.apps._quote_engine import QuoteEngineContainer, exchange_name
 from mm.apps._shared import SharedContainer
 from mm.apps.executor.paper import PaperMarketDataFeed, fetch_instrument, paper_exchange
 from mm.apps.executor.settings import ExecutorSettings
 from mm.ports.clock import Clock
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
-from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.executor_metrics import ExecutorMetrics
 from mm.usecases.trading.journal_writer import JournalWriter
-from mm.usecases.trading.live_executor import ExecutorConfig, LiveExecutor
-
-
-def new_run_id() -> str:
-    """Six hex digits naming this run: part of every client order id and of the market-data source."""
-    return uuid.uuid4().hex[:6]
-
-
-def exchange_name(settings: ExecutorSettings) -> str:
-    """Paper trading writes under its own exchange name, so its fills never mix with real ones."""
-    return f"{settings.exchange}-paper" if settings.paper_trading else settings.exchange
+from mm.usecases.trading.live_executor import LiveExecutor
 
 
 def trading_mode(settings: ExecutorSettings) -> str:
@@ -61,26 +51,6 @@ def endpoints_of(settings: ExecutorSettings) -> ExtendedEndpoints:
         api_url=settings.extended_api_url,
         stream_url=settings.extended_stream_url,
         request_timeout_s=settings.extended_request_timeout_s,
-    )
-
-
-def executor_config_of(settings: ExecutorSettings, run_id: str) -> ExecutorConfig:
-    markets = tuple(
-        EngineConfig(
-            exchange=exchange_name(settings),
-            symbol=symbol,
-            client_order_id_prefix=f"{settings.client_order_id_prefix}{run_id}",
-            state_save_interval_ms=round(settings.state_save_interval_s * 1000),
-            max_requests_per_second=settings.max_order_requests_per_s,
-            max_requests_per_minute=max(settings.max_order_requests_per_min, settings.max_order_requests_per_s),
-        )
-        for symbol in settings.symbols
-    )
-    return ExecutorConfig(
-        markets=markets,
-        dead_man_switch_s=settings.dead_man_switch_s,
-        dead_man_refresh_s=settings.dead_man_switch_s / 3,
-        proposal_check_interval_s=settings.proposal_check_interval_s or 60.0,
     )
 
 
@@ -138,8 +108,12 @@ async def init_paper_gateway(
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=ExecutorSettings)
 
-    # --- resources: logging, database, engine, metrics, clock
-    shared = providers.Container(SharedContainer, settings=settings)
+    # --- time: the wall clock
+    clock = providers.Singleton(SystemClock)
+
+    # --- resources: logging, database, engine, metrics; the quote engine's configuration
+    shared = providers.Container(SharedContainer, settings=settings, clock=clock)
+    quote_engine = providers.Container(QuoteEngineContainer, settings=settings)
     endpoints = providers.Singleton(endpoints_of, settings)
     rest_session = providers.Resource(
         init_rest_session, settings=settings, endpoints=endpoints, clock=shared.clock, metrics=shared.metrics
@@ -174,7 +148,6 @@ class Container(containers.DeclarativeContainer):
     )
 
     # --- stores
-    run_id = providers.Singleton(new_run_id)
     exchange = providers.Callable(exchange_name, settings)
     state_store = providers.Singleton(PostgresStrategyStateStore, engine=shared.engine)
     params_store = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
@@ -184,13 +157,12 @@ class Container(containers.DeclarativeContainer):
         PostgresTradingJournal,
         engine=shared.engine,
         exchange=exchange,
-        source_name=providers.Callable("executor-{}".format, run_id),
+        source_name=providers.Callable("executor-{}".format, quote_engine.run_id),
     )
 
     # --- use cases
     executor_metrics = providers.Singleton(ExecutorMetrics, shared.metrics)
     journal = providers.Singleton(JournalWriter, journal=trading_journal, clock=shared.clock, metrics=executor_metrics)
-    executor_config = providers.Singleton(executor_config_of, settings, run_id)
     proposals = providers.Singleton(
         proposal_applier, settings, proposals=proposal_store, rollouts=params_store, clock=shared.clock
     )
@@ -204,7 +176,7 @@ class Container(containers.DeclarativeContainer):
     )
     executor = providers.Factory(
         LiveExecutor,
-        config=executor_config,
+        config=quote_engine.executor_config,
         gateway=gateway,
         feed=feed,
         account=account,
@@ -212,7 +184,7 @@ class Container(containers.DeclarativeContainer):
         journal=journal,
         clock=shared.clock,
         metrics=executor_metrics,
-        stopwatch_ns=providers.Object(time.perf_counter_ns),
+        stopwatch_ns=quote_engine.stopwatch_ns,
         proposals=proposals,
         rollbacks=rollbacks,
     )

@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 
 from mm.adapters.extended.settings import ExtendedCredentials
 from mm.apps.settings import CommonSettings, ExtendedEndpointSettings, MarketsSettings
-from mm.domain.params import StrategyParams
+from mm.domain.params import StrategyParams, params_with_overrides
 
 CREDENTIAL_NAMES = (
     "EXTENDED_API_KEY",
@@ -92,7 +92,7 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
     @classmethod
     def _valid_params(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if value is not None:
-            StrategyParams.from_mapping({k: v for k, v in value.items() if k != "version"})
+            params_with_overrides(value)
         return value
 
     @model_validator(mode="after")
@@ -123,5 +123,4 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
 
     def configured_params(self) -> StrategyParams:
         """The defaults with STRATEGY_PARAMS applied (version 1; the database may hold newer ones)."""
-        overrides = {k: v for k, v in (self.strategy_params or {}).items() if k != "version"}
-        return StrategyParams.from_mapping(overrides)
+        return params_with_overrides(self.strategy_params)
