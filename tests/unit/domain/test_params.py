@@ -4,7 +4,7 @@ from dataclasses import fields
 
 import pytest
 
-from mm.domain.params import PARAM_BOUNDS, TUNABLE_PARAMS, StrategyParams
+from mm.domain.params import PARAM_BOUNDS, TUNABLE_PARAMS, StrategyParams, merge_overrides, params_with_overrides
 
 
 def test_the_defaults_are_a_valid_first_version() -> None:
@@ -130,3 +130,27 @@ def test_params_survive_a_round_trip_through_a_mapping() -> None:
 def test_a_stored_mapping_with_an_unknown_key_is_rejected() -> None:
     with pytest.raises(ValueError, match="old_name"):
         StrategyParams.from_mapping({**StrategyParams().to_mapping(), "old_name": 1})
+
+
+def test_later_overrides_win_over_earlier_ones() -> None:
+    merged = merge_overrides({"order_size": 0.002, "max_position": 0.015}, {"order_size": 0.003})
+
+    assert merged == {"order_size": 0.003, "max_position": 0.015}
+
+
+def test_a_version_among_the_overrides_is_dropped() -> None:
+    assert params_with_overrides({"version": 7, "order_size": 0.004}).version == 1
+
+
+def test_missing_overrides_leave_the_defaults() -> None:
+    assert params_with_overrides(None, {}) == StrategyParams()
+
+
+def test_an_unknown_override_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="unknown strategy params: order_sise"):
+        params_with_overrides({"order_sise": 0.005})
+
+
+def test_an_override_out_of_bounds_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="invalid strategy params: base_half_spread_bps"):
+        params_with_overrides({"base_half_spread_bps": 9_999})
