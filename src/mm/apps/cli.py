@@ -20,6 +20,7 @@ APP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("data", "mm.apps.data.cli"),
     ("db", "mm.apps.db.cli"),
     ("status", "mm.apps.status.cli"),
+    ("fake-exchange", "mm.apps.fake_exchange.cli"),
 )
 
 
