@@ -21,6 +21,7 @@ APP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("db", "mm.apps.db.cli"),
     ("status", "mm.apps.status.cli"),
     ("fake-exchange", "mm.apps.fake_exchange.cli"),
+    ("demo", "mm.apps.demo.cli"),
 )
 
 

@@ -190,9 +190,14 @@ class PostgresStatusReader:
 
 
 def _book(top: Any, decision: Any) -> BookTop | None:
-    """The newer of the ingestor's latest top and the executor's last decision's book."""
+    """The newer of the ingestor's latest top and the executor's last decision's book.
+
+    A decision taken without a book (a PAUSE on a stale feed) carries none: the recorded top is shown then.
+    """
     candidates = [
-        BookTop(row["bid_px"], row["ask_px"], to_epoch_ms(row["ts"])) for row in (top, decision) if row is not None
+        BookTop(row["bid_px"], row["ask_px"], to_epoch_ms(row["ts"]))
+        for row in (top, decision)
+        if row is not None and (row is top or row["bid_px"] is not None or row["ask_px"] is not None)
     ]
     return max(candidates, key=lambda book: book.ts_ms, default=None)
 
