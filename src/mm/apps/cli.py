@@ -19,6 +19,9 @@ APP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reflect", "mm.apps.reflector.cli"),
     ("data", "mm.apps.data.cli"),
     ("db", "mm.apps.db.cli"),
+    ("status", "mm.apps.status.cli"),
+    ("fake-exchange", "mm.apps.fake_exchange.cli"),
+    ("demo", "mm.apps.demo.cli"),
 )
 
 

@@ -34,17 +34,22 @@ class SecretRedactor:
                     value = value.replace(secret, REDACTED)
             return value
         if isinstance(value, dict):
-            return {k: REDACTED if _SECRET_KEY.search(str(k)) else self._scrub(v) for k, v in value.items()}
+            return {k: self._masked(v) if _SECRET_KEY.search(str(k)) else self._scrub(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return type(value)(self._scrub(v) for v in value)
         if isinstance(value, BaseException):
             return self._scrub(repr(value))
         return value
 
+    @staticmethod
+    def _masked(value: Any) -> Any:
+        """A secret-named value masked; an unset one (None) stays None, so a log says the key is not set."""
+        return None if value is None else REDACTED
+
     def __call__(self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
         for key in list(event_dict):
             if _SECRET_KEY.search(key):
-                event_dict[key] = REDACTED
+                event_dict[key] = self._masked(event_dict[key])
             else:
                 event_dict[key] = self._scrub(event_dict[key])
         return event_dict
@@ -97,5 +102,5 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None, secrets:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # Chatty libraries: their INFO lines say nothing an operator needs.
-    for name in ("alembic", "pgserver", "websockets", "aiohttp.access"):
+    for name in ("alembic", "pgserver", "websockets", "aiohttp.access", "httpx"):
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

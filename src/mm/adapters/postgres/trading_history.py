@@ -16,7 +16,7 @@ from mm.domain.mode_timeline import DecisionSample
 from mm.domain.position_timeline import PositionSample
 
 # A loose index scan per table: one index descent per distinct symbol instead of reading every row.
-_DISTINCT_SYMBOLS = """
+DISTINCT_SYMBOLS_CTE = """
     {name}(symbol) AS (
         (SELECT symbol FROM {table} WHERE exchange = :exchange ORDER BY symbol LIMIT 1)
         UNION ALL
@@ -25,8 +25,8 @@ _DISTINCT_SYMBOLS = """
         FROM {name} WHERE {name}.symbol IS NOT NULL
     )"""
 _SYMBOLS = text(f"""
-WITH RECURSIVE {_DISTINCT_SYMBOLS.format(name="filled", table="ex_fill")},
-{_DISTINCT_SYMBOLS.format(name="decided", table="ex_decision")}
+WITH RECURSIVE {DISTINCT_SYMBOLS_CTE.format(name="filled", table="ex_fill")},
+{DISTINCT_SYMBOLS_CTE.format(name="decided", table="ex_decision")}
 SELECT symbol FROM filled WHERE symbol IS NOT NULL
 UNION
 SELECT symbol FROM decided WHERE symbol IS NOT NULL

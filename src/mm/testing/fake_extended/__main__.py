@@ -2,8 +2,9 @@
 
     python -m mm.testing.fake_extended --data <path-prefix> --speed 10 --port 0
 
-prints `KEY=value` lines (REST_URL, STREAM_URL, API_KEY, VAULT, STARK_PUBLIC_KEY, STARK_PRIVATE_KEY:
-a fake's throwaway keys) and serves until interrupted, or until the replay ends with `--exit-after-replay`.
+prints the settings that point `mm` at it as a `.env` block (`EXTENDED_API_URL`, `EXTENDED_STREAM_URL`, the
+fake's throwaway account keys, `SYMBOL`) and serves until interrupted, or until the replay ends with
+`--exit-after-replay`. `mm fake-exchange` runs the same.
 """
 
 from __future__ import annotations
@@ -13,41 +14,36 @@ import asyncio
 import contextlib
 import signal
 import sys
-from decimal import Decimal
-from pathlib import Path
 
+from mm.testing.fake_exchange_options import add_fake_exchange_arguments
 from mm.testing.fake_extended.markets import MarketSpec
 from mm.testing.fake_extended.server import FakeExtendedServer
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m mm.testing.fake_extended", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data", type=Path, help="recorded data set prefix: <prefix>.bbo.csv[.gz], <prefix>.trades.csv[.gz]"
-    )
-    parser.add_argument("--speed", type=float, default=1.0, help="replay speed: 0 as fast as possible, 1 real time")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="REST port (0: any free port)")
-    parser.add_argument("--stream-port", type=int, default=0, help="WebSocket port (0: any free port)")
-    parser.add_argument("--market", default="BTC-USD")
-    parser.add_argument("--tick", type=Decimal, default=Decimal("1"), help="minPriceChange")
-    parser.add_argument("--step", type=Decimal, default=Decimal("0.00001"), help="minOrderSizeChange")
-    parser.add_argument("--min-size", type=Decimal, default=Decimal("0.0001"), help="minOrderSize")
-    parser.add_argument("--exit-after-replay", action="store_true", help="stop once the replay has ended")
+    add_fake_exchange_arguments(parser)
     return parser.parse_args(argv)
 
 
-def _announce(server: FakeExtendedServer) -> None:
+def settings_block(server: FakeExtendedServer, market: str) -> str:
+    """The `.env` lines that point every `mm` app at this server, exactly as the apps name their settings."""
     credentials = server.credentials
     lines = [
-        f"REST_URL={server.rest_url}",
-        f"STREAM_URL={server.stream_url}",
-        f"API_KEY={credentials.api_key}",
-        f"VAULT={credentials.vault}",
-        f"STARK_PUBLIC_KEY={credentials.public_key_hex}",
-        f"STARK_PRIVATE_KEY={credentials.private_key_hex}",
+        "# A fake Extended venue on loopback with throwaway keys. Paste into .env (or export) to point mm at it:",
+        f"EXTENDED_API_URL={server.rest_url}",
+        f"EXTENDED_STREAM_URL={server.stream_url}",
+        f"EXTENDED_API_KEY={credentials.api_key}",
+        f"EXTENDED_STARK_PRIVATE_KEY={credentials.private_key_hex}",
+        f"EXTENDED_STARK_PUBLIC_KEY={credentials.public_key_hex}",
+        f"EXTENDED_VAULT_ID={credentials.vault}",
+        f"SYMBOL={market}",
     ]
-    sys.stdout.write("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def _announce(server: FakeExtendedServer, market: str) -> None:
+    sys.stdout.write(settings_block(server, market))
     sys.stdout.flush()
 
 
@@ -60,7 +56,7 @@ async def serve(args: argparse.Namespace) -> int:
     async with FakeExtendedServer.start(
         markets=[spec], host=args.host, rest_port=args.port, stream_port=args.stream_port
     ) as server:
-        _announce(server)
+        _announce(server, args.market)
         replay = server.start_replay(args.data, speed=args.speed) if args.data is not None else None
         if replay is not None and args.exit_after_replay:
             replay.add_done_callback(lambda _: stop.set())
@@ -72,7 +68,11 @@ async def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    return run(parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM (or the replay's end with --exit-after-replay); 0 on a clean stop."""
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(serve(args))
     return 130

@@ -21,3 +21,8 @@ def test_secret_str_and_nested_values_are_masked() -> None:
         None, "info", {"event": "e", "settings": {"nested": [SecretStr("x"), "pw=hunter22"]}}
     )
     assert event["settings"] == {"nested": [REDACTED, f"pw={REDACTED}"]}
+
+
+def test_an_unset_secret_shows_as_unset_not_masked() -> None:
+    event = SecretRedactor()(None, "info", {"event": "settings_loaded", "settings": {"openai_api_key": None}})
+    assert event["settings"] == {"openai_api_key": None}

@@ -1,0 +1,118 @@
+"""Who plays in the demo and with which settings: the fake venue and the four apps, as `mm` commands.
+
+The settings are the ones a user would put in `.env` to run the same by hand against `mm fake-exchange`;
+only the intervals are shortened so that a few minutes show every part of the loop at work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from mm.apps.demo.children import Child
+
+# Settings the demo decides for its children; anything else set in the user's environment is passed on.
+_OWN_SETTINGS = ("DATABASE_URL", "SYMBOL", "MM_HOME", "LOG_DIR", "EXCHANGE", "APP_ENV", "STRATEGY_PARAMS")
+
+DEMO_PARAMS = {
+    "order_size": 0.001,
+    "max_position": 0.01,
+    "hard_max_position": 0.02,
+    "base_half_spread_bps": 1.0,
+    # A sped-up replay compresses the recording's time, so per-second volatility reads high: weigh it less.
+    "vol_multiplier": 0.2,
+    "calm_period_ms": 5_000,
+}
+"""Small orders close to the touch on the shipped BTC slice (lot 0.001): fills within the first minute."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """The recorded data the fake venue replays, and its market's grid."""
+
+    prefix: Path
+    market: str
+    tick_size: Decimal
+    step_size: Decimal
+    min_order_size: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """Where the demo runs: its database, its folder and the replay speed."""
+
+    database_url: str
+    home: Path
+    speed: float
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+
+def _base_env(stage: Stage, environ: Mapping[str, str]) -> dict[str, str]:
+    kept = {k: v for k, v in environ.items() if not k.startswith("EXTENDED_") and k not in _OWN_SETTINGS}
+    return {
+        **kept,
+        "DATABASE_URL": stage.database_url,
+        "MM_HOME": str(stage.home),
+        "LOG_DIR": str(stage.log_dir),
+        "EXCHANGE": "extended",
+        "APP_ENV": "dev",
+    }
+
+
+def fake_venue(recording: Recording, stage: Stage, environ: Mapping[str, str] = os.environ) -> Child:
+    args = (
+        "fake-exchange",
+        "--data",
+        str(recording.prefix),
+        "--speed",
+        str(stage.speed),
+        "--market",
+        recording.market,
+        "--tick",
+        str(recording.tick_size),
+        "--step",
+        str(recording.step_size),
+        "--min-size",
+        str(recording.min_order_size),
+    )
+    return Child("fake-exchange", args, _base_env(stage, environ), stage.log_dir / "fake-exchange.log")
+
+
+def apps(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str] = os.environ) -> list[Child]:
+    """The four apps in start order: recorder first, so the executor's first book is already stored."""
+    child = _cast_member(venue_settings, stage, environ)
+    return [
+        child("ingest", ("ingest",)),
+        child(
+            "trade",
+            ("trade",),
+            STRATEGY_PARAMS=json.dumps(DEMO_PARAMS),
+            PROPOSAL_CHECK_INTERVAL_S="5",
+            STATE_SAVE_INTERVAL_S="1",
+        ),
+        child("summarize", ("summarize", "--loop", "--interval-s", "5")),
+        child("reflect", ("reflect", "--loop"), RUN_INTERVAL_MS="10000"),
+    ]
+
+
+def last_summarizer_run(
+    venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str] = os.environ
+) -> Child:
+    """One `mm summarize` after the executor stopped, so the last fills get their markouts."""
+    return _cast_member(venue_settings, stage, environ)("summarize-last", ("summarize",))
+
+
+def _cast_member(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str]) -> Callable[..., Child]:
+    env = {**_base_env(stage, environ), **venue_settings}
+
+    def child(name: str, args: tuple[str, ...], **extra: str) -> Child:
+        return Child(name, args, {**env, **extra}, stage.log_dir / f"{name}.log")
+
+    return child

@@ -1,0 +1,92 @@
+"""A market's PnL since the start of the UTC day: realized, fees, and marked at a mid. Pure values, no I/O.
+
+Realized PnL uses the average-cost method of `mm.domain.average_cost`, starting from the inventory held at
+the day's start, so a position carried over midnight realizes against its real entry price. Marked PnL is
+what the day added: realized PnL, plus the open position's value at the mid now, less its value at the mid
+of the day's start, less fees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from mm.domain.average_cost import CostBasis
+from mm.domain.side import Side
+from mm.domain.value import value
+
+DAY_MS = 86_400_000
+
+_ZERO = Decimal(0)
+
+
+def day_start_ms(now_ms: int) -> int:
+    """The epoch milliseconds of 00:00 UTC of the day that holds `now_ms`."""
+    return now_ms - now_ms % DAY_MS
+
+
+@value
+class FillAmount:
+    """What PnL needs of one fill: its side, price, size and fee (positive when paid)."""
+
+    side: Side
+    price: Decimal
+    size: Decimal
+    fee: Decimal = _ZERO
+
+
+@value
+class DayPnl:
+    """PnL of the day in quote units, and the inventory held now.
+
+    `unrealized_change` is the open positions' mark-to-mid now less at the day's start; None when a mid
+    needed to value a held position is unknown, and so is `marked`.
+    """
+
+    realized: Decimal
+    fees: Decimal
+    unrealized_change: Decimal | None
+    basis: CostBasis
+
+    @property
+    def marked(self) -> Decimal | None:
+        """What the day made if the position were closed at the mid now, net of fees."""
+        if self.unrealized_change is None:
+            return None
+        return self.realized + self.unrealized_change - self.fees
+
+
+def opening_basis(fills_before_day: Iterable[FillAmount]) -> CostBasis:
+    """The inventory and entry price held at the day's start, from every earlier fill in time order."""
+    basis = CostBasis()
+    for fill in fills_before_day:
+        basis, _ = basis.apply_fill(fill.side, fill.price, fill.size)
+    return basis
+
+
+def day_pnl(
+    opening: CostBasis,
+    opening_mid: Decimal | None,
+    fills_today: Iterable[FillAmount],
+    mid: Decimal | None,
+) -> DayPnl:
+    """Accumulate the day's fills (in time order) onto the opening basis and mark both ends of the day."""
+    basis = opening
+    realized = _ZERO
+    fees = _ZERO
+    for fill in fills_today:
+        basis, gained = basis.apply_fill(fill.side, fill.price, fill.size)
+        realized += gained
+        fees += fill.fee
+    now_value = _unrealized(basis, mid)
+    start_value = _unrealized(opening, opening_mid)
+    change = None if now_value is None or start_value is None else now_value - start_value
+    return DayPnl(realized=realized, fees=fees, unrealized_change=change, basis=basis)
+
+
+def _unrealized(basis: CostBasis, mid: Decimal | None) -> Decimal | None:
+    if basis.avg_entry_px is None:
+        return _ZERO
+    if mid is None:
+        return None
+    return basis.position * (mid - basis.avg_entry_px)
