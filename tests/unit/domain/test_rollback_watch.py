@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from mm.domain.bucket_summary import BucketSummary
 from mm.domain.market_summary import ROLLBACK_METRICS
 from mm.domain.param_gate import Comparison, RollbackCondition
-from mm.domain.bucket_summary import BucketSummary
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 from mm.domain.rollback_watch import (
     METRIC_SHAPES,
