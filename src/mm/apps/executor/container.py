@@ -97,6 +97,7 @@ def proposal_applier(
 
 def rollback_watcher(
     settings: ExecutorSettings,
+    *,
     proposals: PostgresParamProposalStore,
     rollouts: PostgresParamRolloutStore,
     summaries: PostgresBucketSummaryStore,
