@@ -81,12 +81,15 @@ def empty_database_url(postgres_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def clean_database_url(database_url: str) -> Iterator[str]:
-    """The session database, emptied after the test: every test starts from empty tables."""
-    yield database_url
+def clean_database_url(database_url: str) -> str:
+    """The session database, emptied before the test: every test starts from empty tables.
+
+    Emptied before rather than after, because the suites on `shared_db_engine` leave their rows behind.
+    """
     tables = ", ".join(table.name for table in metadata.sorted_tables)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # type: ignore[arg-type]
+    return database_url
 
 
 @pytest.fixture

@@ -1,21 +1,29 @@
-"""Test data for the reflector's tests: windows, aggregates, fills, inputs and reasoning records."""
+"""Test data for the reflector's tests: windows, bucket summaries, worst fills, inputs and reasoning records.
+
+The summaries and fills are the summarizer's own row types (`BucketSummary`, `EnrichedFill`), so what
+these tests feed the reflector is what the summarizer writes.
+"""
 
 from __future__ import annotations
 
 import uuid
 from decimal import Decimal
 
+from mm.domain.bucket_summary import BucketSummary
+from mm.domain.bucket_width import BucketWidth
+from mm.domain.fill_summary import EnrichedFill, FillRecord, HorizonMarkout
 from mm.domain.mode import Mode
 from mm.domain.param_gate import Comparison, ParamChange, ParamGate, ParamProposal, RollbackCondition
 from mm.domain.params import StrategyParams
 from mm.domain.reasoning_record import ReasoningRecord
-from mm.domain.reflection_input import HourlyAggregate, ReflectionInput, WorstFill
+from mm.domain.reflection_input import ReflectionInput
 from mm.domain.reflection_prompt import build_prompt
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 from mm.domain.side import Side
 
 HOUR_0_MS = 1_767_225_600_000  # 2026-01-01T00:00Z
 WINDOW = ReflectionWindow(HOUR_0_MS, HOUR_0_MS + HOUR_MS)
+WORST_FILL_PRICE = Decimal("100000")
 
 
 def aggregate(
@@ -25,8 +33,14 @@ def aggregate(
     mean_markout_10s_bps: str | None = "-2.5",
     inventory_max: str | None = "0.004",
     pause_count: int = 0,
-) -> HourlyAggregate:
-    return HourlyAggregate(
+    symbol: str = "BTC-USD",
+    width: BucketWidth = BucketWidth.HOUR,
+) -> BucketSummary:
+    """An hour (or, with `width`, a minute) of one market as the summarizer stores it."""
+    return BucketSummary(
+        exchange="extended",
+        symbol=symbol,
+        width=width,
         bucket_start_ms=bucket_start_ms,
         fill_count=fill_count,
         buy_count=fill_count // 2,
@@ -46,21 +60,34 @@ def aggregate(
         time_defensive_s=Decimal("200"),
         time_pause_s=Decimal("0"),
         quote_uptime=Decimal("0.97"),
+        position_end=Decimal("0"),
+        avg_entry_px_end=None,
     )
 
 
-def worst_fill(fill_id: str = "f-1", ts_ms: int = HOUR_0_MS + 1_000, markout_10s_bps: str = "-9") -> WorstFill:
-    return WorstFill(
-        fill_id=fill_id,
-        ts_ms=ts_ms,
-        side=Side.BUY,
-        price=Decimal("100000"),
-        size=Decimal("0.001"),
-        markout_1s_bps=Decimal("-3"),
-        markout_10s_bps=Decimal(markout_10s_bps),
-        markout_60s_bps=None,
-        mode=Mode.NORMAL,
-        params_version=1,
+def worst_fill(
+    fill_id: str = "f-1", ts_ms: int = HOUR_0_MS + 1_000, markout_10s_bps: str = "-9", *, symbol: str = "BTC-USD"
+) -> EnrichedFill:
+    """A buy of 0.001 @ 100000 with a -3 bps 1 s markout, `markout_10s_bps` at 10 s and no 60 s markout yet."""
+    bps_10s = Decimal(markout_10s_bps)
+    return EnrichedFill(
+        fill=FillRecord(
+            exchange="extended",
+            fill_id=fill_id,
+            symbol=symbol,
+            ts_ms=ts_ms,
+            side=Side.BUY,
+            price=WORST_FILL_PRICE,
+            size=Decimal("0.001"),
+            fee=Decimal("0.01"),
+            mode=Mode.NORMAL,
+            params_version=1,
+        ),
+        mid_at_fill=None,
+        spread_at_fill=None,
+        markout_1s=HorizonMarkout(1, Decimal("-30"), Decimal("-3")),
+        markout_10s=HorizonMarkout(10, bps_10s * WORST_FILL_PRICE / 10_000, bps_10s),
+        markout_60s=None,
     )
 
 
@@ -68,14 +95,15 @@ def reflection_input(
     *,
     symbol: str = "BTC-USD",
     params: StrategyParams | None = None,
-    aggregates: tuple[HourlyAggregate, ...] | None = None,
+    aggregates: tuple[BucketSummary, ...] | None = None,
+    worst_fills: tuple[EnrichedFill, ...] | None = None,
 ) -> ReflectionInput:
     return ReflectionInput(
         exchange="extended",
         symbol=symbol,
         window=WINDOW,
-        aggregates=(aggregate(),) if aggregates is None else aggregates,
-        worst_fills=(worst_fill(),),
+        summaries=(aggregate(symbol=symbol),) if aggregates is None else aggregates,
+        worst_fills=(worst_fill(symbol=symbol),) if worst_fills is None else worst_fills,
         params=params or StrategyParams(),
     )
 

@@ -28,7 +28,11 @@ _QUANTUM = Decimal("0.000001")
 
 @dataclass(frozen=True, slots=True)
 class BucketSummary:
-    """One row of `agg_1m` / `agg_1h`. `position_end` and `avg_entry_px_end` carry the cost basis on."""
+    """One row of `agg_1m` / `agg_1h`, as the summarizer writes it and the reflector and rollback watch read it.
+
+    Volume is in base units, notional, fees and PnL in quote units, times in seconds.
+    `position_end` and `avg_entry_px_end` carry the cost basis on to the next bucket.
+    """
 
     exchange: str
     symbol: str
@@ -43,7 +47,8 @@ class BucketSummary:
     mean_markout_1s_bps: Decimal | None
     mean_markout_10s_bps: Decimal | None
     mean_markout_60s_bps: Decimal | None
-    realized_pnl: Decimal
+    realized_pnl: Decimal | None
+    """None only in rows this job did not write: the column allows NULL."""
     mtm_pnl: Decimal | None
     inventory_min: Decimal | None
     inventory_max: Decimal | None
@@ -54,6 +59,10 @@ class BucketSummary:
     quote_uptime: Decimal | None
     position_end: Decimal
     avg_entry_px_end: Decimal | None
+
+    def __post_init__(self) -> None:
+        if min(self.fill_count, self.buy_count, self.sell_count, self.pause_count) < 0:
+            raise ValueError("bucket summary counts must not be negative")
 
     @property
     def closing_basis(self) -> CostBasis:

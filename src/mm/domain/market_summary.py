@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from mm.domain.reflection_input import HourlyAggregate, WorstFill
+from mm.domain.bucket_summary import BucketSummary
+from mm.domain.fill_summary import EnrichedFill
 
 
 @dataclass(frozen=True, slots=True)
 class MarketSummary:
-    """Totals and fill-weighted means over some hourly aggregates; None where nothing was measured.
+    """Totals and fill-weighted means over some bucket summaries; None where nothing was measured.
 
     `max_abs_inventory` is in base units, `pause_fraction` and `quote_uptime` are in [0, 1].
     """
@@ -42,8 +43,8 @@ ROLLBACK_METRICS: tuple[str, ...] = tuple(field.name for field in fields(MarketS
 """The metrics a rollback condition may name."""
 
 
-def summarize_market(aggregates: Sequence[HourlyAggregate], worst_fills: Sequence[WorstFill]) -> MarketSummary:
-    """Fold hourly aggregates (and the worst fills' markouts) into one summary."""
+def summarize_market(aggregates: Sequence[BucketSummary], worst_fills: Sequence[EnrichedFill]) -> MarketSummary:
+    """Fold bucket summaries (and the worst fills' 10 s markouts) into one summary."""
     seconds = [float(a.time_normal_s + a.time_defensive_s + a.time_pause_s) for a in aggregates]
     total_s = sum(seconds)
     inventory = [abs(float(v)) for a in aggregates for v in (a.inventory_min, a.inventory_max) if v is not None]
@@ -56,7 +57,7 @@ def summarize_market(aggregates: Sequence[HourlyAggregate], worst_fills: Sequenc
         mean_markout_1s_bps=_fill_weighted(aggregates, (a.mean_markout_1s_bps for a in aggregates)),
         mean_markout_10s_bps=_fill_weighted(aggregates, (a.mean_markout_10s_bps for a in aggregates)),
         mean_markout_60s_bps=_fill_weighted(aggregates, (a.mean_markout_60s_bps for a in aggregates)),
-        worst_markout_10s_bps=min((float(f.markout_10s_bps) for f in worst_fills), default=None),
+        worst_markout_10s_bps=min((float(f.markout_10s.bps) for f in worst_fills if f.markout_10s), default=None),
         realized_pnl=_total(a.realized_pnl for a in aggregates),
         mtm_pnl=_total(a.mtm_pnl for a in aggregates),
         max_abs_inventory=max(inventory, default=None),
@@ -74,7 +75,7 @@ def metric_value(summary: MarketSummary, metric: str) -> float | None:
     return None if value is None else float(value)
 
 
-def _fill_weighted(aggregates: Sequence[HourlyAggregate], means: Iterable[Decimal | None]) -> float | None:
+def _fill_weighted(aggregates: Sequence[BucketSummary], means: Iterable[Decimal | None]) -> float | None:
     weighted = [(float(mean), a.fill_count) for a, mean in zip(aggregates, means, strict=True) if mean is not None]
     weight = sum(count for _, count in weighted)
     if weight == 0:

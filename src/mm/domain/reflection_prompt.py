@@ -1,7 +1,7 @@
 """The prompt a parameter advisor sees: fixed instructions plus a JSON document of numbers. No I/O.
 
-Nothing from the database that is free text reaches the prompt: aggregates and fills become
-numbers and closed enum values (side, mode), fill ids are left out. The document also states each
+Nothing from the database that is free text reaches the prompt: the bucket summaries and fills
+become the numbers and closed enum values (side, mode) of `mm.domain.reflection_input`, as floats. The document also states each
 tunable parameter's allowed range, so a model is told the gate's rules rather than left to guess.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 from mm.domain.market_summary import ROLLBACK_METRICS, MarketSummary, summarize_market
 from mm.domain.param_gate import ParamGate
 from mm.domain.params import PARAM_BOUNDS, StrategyParams
-from mm.domain.reflection_input import HourlyAggregate, ReflectionInput, WorstFill
+from mm.domain.reflection_input import ReflectionInput, bucket_figures, fill_figures
 
 REFLECTION_INSTRUCTIONS = """\
 You tune the quoting parameters of a market maker on a perpetual futures market, from one hour of
@@ -77,9 +77,9 @@ def build_prompt(reflection: ReflectionInput, gate: ParamGate) -> ReflectionProm
     """The instructions and the numbers-only user prompt for one reflection."""
     document = {
         "window": {"start_ms": reflection.window.start_ms, "end_ms": reflection.window.end_ms},
-        "summary": asdict(summarize_market(reflection.aggregates, reflection.worst_fills)),
-        "hourly_aggregates": [_aggregate_numbers(a) for a in reflection.aggregates],
-        "worst_fills": [_fill_numbers(f) for f in reflection.worst_fills],
+        "summary": asdict(summarize_market(reflection.summaries, reflection.worst_fills)),
+        "hourly_aggregates": [_floats(bucket_figures(s)) for s in reflection.summaries],
+        "worst_fills": [_floats(fill_figures(f)) for f in reflection.worst_fills],
         "parameters": {name: asdict(r) for name, r in parameter_ranges(reflection.params, gate).items()},
         "rules": {
             "max_changes": gate.max_changes,
@@ -106,25 +106,6 @@ def read_prompt_facts(user_prompt: str) -> PromptFacts:
     return PromptFacts(summary, parameters, max_changes)
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _aggregate_numbers(aggregate: HourlyAggregate) -> dict[str, Any]:
-    return {
-        f.name: _number(v) if isinstance(v := getattr(aggregate, f.name), Decimal) else v for f in fields(aggregate)
-    }
-
-
-def _fill_numbers(fill: WorstFill) -> dict[str, Any]:
-    return {
-        "ts_ms": fill.ts_ms,
-        "side": fill.side.value,
-        "price": float(fill.price),
-        "size": float(fill.size),
-        "markout_1s_bps": _number(fill.markout_1s_bps),
-        "markout_10s_bps": float(fill.markout_10s_bps),
-        "markout_60s_bps": _number(fill.markout_60s_bps),
-        "mode": fill.mode.value if fill.mode is not None else None,
-        "params_version": fill.params_version,
-    }
+def _floats(figures: Mapping[str, object]) -> dict[str, Any]:
+    """The figures with exact decimals turned into JSON numbers."""
+    return {name: float(value) if isinstance(value, Decimal) else value for name, value in figures.items()}

@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mm.domain.bucket_summary import BucketSummary
 from mm.domain.bucket_width import BucketWidth
+from mm.domain.fill_summary import EnrichedFill
 from mm.domain.market_summary import ROLLBACK_METRICS, metric_value, summarize_market
 from mm.domain.param_gate import Comparison, RollbackCondition
-from mm.domain.reflection_input import HourlyAggregate, WorstFill
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 from mm.domain.rollout import triggered_rollback_conditions
 
@@ -119,15 +120,15 @@ def observation_window(applied_ts_ms: int, now_ms: int, policy: RollbackWatchPol
     return ReflectionWindow(start_ms, now_ms)
 
 
-def observed_trading_s(aggregates: Sequence[HourlyAggregate]) -> float:
+def observed_trading_s(aggregates: Sequence[BucketSummary]) -> float:
     """Seconds of strategy time the buckets summarize, in any mode."""
     return float(sum(a.time_normal_s + a.time_defensive_s + a.time_pause_s for a in aggregates))
 
 
 def check_rollback(
     conditions: Sequence[RollbackCondition],
-    aggregates: Sequence[HourlyAggregate],
-    worst_fills: Sequence[WorstFill],
+    aggregates: Sequence[BucketSummary],
+    worst_fills: Sequence[EnrichedFill],
     policy: RollbackWatchPolicy,
 ) -> RollbackCheck:
     """Judge `conditions` against the buckets (and worst fills) of a change's observation window."""

@@ -1,4 +1,8 @@
-"""Where the per-minute and per-hour summaries (`agg_1m`, `agg_1h`) are kept."""
+"""Where the per-minute and per-hour summaries (`agg_1m`, `agg_1h`) are kept.
+
+The summarizer writes them; the reflector (hours) and the rollback watch (minutes) read the same
+`BucketSummary` rows back through this one port.
+"""
 
 from __future__ import annotations
 

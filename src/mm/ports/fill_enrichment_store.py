@@ -1,4 +1,8 @@
-"""Where our fills are enriched with the book and their markouts, and read back for summaries."""
+"""Where our fills are enriched with the book and their markouts (`fills_enriched`), and read back.
+
+The summarizer writes and reads the enrichments; the reflector and the rollback watch read the
+worst fills, as the same `EnrichedFill`s, through this one port.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +38,9 @@ class FillEnrichmentStore(Protocol):
     async def worst_fills(
         self, exchange: str, start_ms: int, end_ms: int, *, limit: int, symbol: str | None = None
     ) -> list[EnrichedFill]:
-        """The fills of the window with the lowest 10 s markout in bps, worst first (ties by fill id).
+        """Up to `limit` fills with start_ms <= ts < end_ms and the lowest 10 s markout in bps, worst first.
 
-        Fills whose 10 s markout is not known yet are left out.
+        Fills whose 10 s markout is not known yet are left out; ties go to the earlier fill, then the
+        lower fill id. Without `symbol`, every market of the exchange.
         """
         ...

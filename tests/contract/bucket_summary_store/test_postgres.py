@@ -11,5 +11,5 @@ from tests.contract.bucket_summary_store.contract import BucketSummaryStoreContr
 @pytest.mark.integration
 class TestPostgresBucketSummaryStore(BucketSummaryStoreContract):
     @pytest.fixture
-    def summaries(self, db_engine: AsyncEngine) -> PostgresBucketSummaryStore:
-        return PostgresBucketSummaryStore(db_engine)
+    def summaries(self, shared_db_engine: AsyncEngine) -> PostgresBucketSummaryStore:
+        return PostgresBucketSummaryStore(shared_db_engine)

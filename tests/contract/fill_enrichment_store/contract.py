@@ -11,11 +11,13 @@ The book of `seed_book` (times are ms after T0; staleness limit 2 s):
     61000    -       100     -     -      (one-sided: the recorded data ends here, but gives no mid)
 
 Fills: F1 buys 2 @ 100 at t=1000; F2 sells 1 @ 101 at t=5000; F3 sells 1 @ 102 at t=10500.
+
+The worst-fill tests (the reflector's and the rollback watch's read) store fills of chosen markouts
+instead, through `tests.summarizer_support.enriched_fills`: the store enriches them itself.
 """
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -24,7 +26,9 @@ from mm.domain.fill_enrichment import MarkoutSpec
 from mm.domain.fill_summary import EnrichedFill, FillRecord, HorizonMarkout
 from mm.domain.mode import Mode
 from mm.domain.side import Side
+from tests.summarizer_support.enriched_fills import store_enriched
 from tests.summarizer_support.seeding import SummarizerBackend
+from tests.unique_keys import an_id
 
 T0 = 1_699_999_980_000
 SYMBOL = "BTC-USD"
@@ -84,12 +88,52 @@ def markout(horizon_s: int, price: str, bps: str) -> HorizonMarkout:
     return HorizonMarkout(horizon_s=horizon_s, price=d(price), bps=d(bps))
 
 
+def marked(
+    exchange: str,
+    fill_id: str,
+    at_ms: int,
+    markout_10s_bps: str | None,
+    *,
+    side: Side = Side.BUY,
+    symbol: str = SYMBOL,
+    markout_1s_bps: str | None = None,
+    mode: Mode | None = Mode.NORMAL,
+    params_version: int | None = 3,
+) -> EnrichedFill:
+    """A fill of 0.001 @ 10000 at T0 + `at_ms` with the given markouts (at this price, 1 bps is 1 in price)."""
+    record = FillRecord(
+        exchange=exchange,
+        fill_id=fill_id,
+        symbol=symbol,
+        ts_ms=T0 + at_ms,
+        side=side,
+        price=d("10000"),
+        size=d("0.001"),
+        fee=d("0"),
+        mode=mode,
+        params_version=params_version,
+    )
+    return EnrichedFill(
+        fill=record,
+        mid_at_fill=None,
+        spread_at_fill=None,
+        markout_1s=markout(1, markout_1s_bps, markout_1s_bps) if markout_1s_bps is not None else None,
+        markout_10s=markout(10, markout_10s_bps, markout_10s_bps) if markout_10s_bps is not None else None,
+        markout_60s=None,
+    )
+
+
+async def worst_ids(backend: SummarizerBackend, exchange: str, start_ms: int, end_ms: int, limit: int) -> list[str]:
+    found = await backend.fills.worst_fills(exchange, start_ms, end_ms, limit=limit, symbol=SYMBOL)
+    return [enriched.fill.fill_id for enriched in found]
+
+
 class FillEnrichmentStoreContract:
     """Subclasses provide a `backend` fixture (`SummarizerBackend`)."""
 
     @pytest.fixture
     def exchange(self) -> str:
-        return f"x{uuid.uuid4().hex[:10]}"
+        return an_id("x")
 
     @pytest.fixture
     async def book_and_fills(self, backend: SummarizerBackend, exchange: str) -> SummarizerBackend:
@@ -241,3 +285,50 @@ class FillEnrichmentStoreContract:
         limited = await book_and_fills.fills.worst_fills(exchange, T0, T0 + 60_000, limit=1)
         windowed = await book_and_fills.fills.worst_fills(exchange, T0 + 1_100, T0 + 60_000, limit=10)
         assert ([e.fill.fill_id for e in limited], [e.fill.fill_id for e in windowed]) == (["F4"], ["F4"])
+
+    async def test_worst_fills_come_back_lowest_10s_markout_first_up_to_the_limit(
+        self, backend: SummarizerBackend, exchange: str
+    ) -> None:
+        markouts = ["1", "-7.5", "-2", "0"]
+        await store_enriched(backend, [marked(exchange, f"f{i}", i * 1000, m) for i, m in enumerate(markouts)], SPEC)
+        assert await worst_ids(backend, exchange, T0, T0 + 3_600_000, limit=2) == ["f1", "f2"]
+
+    async def test_worst_fills_starting_before_the_window_or_at_its_end_are_left_out(
+        self, backend: SummarizerBackend, exchange: str
+    ) -> None:
+        end = 7_200_000
+        fills = [
+            marked(exchange, "before", -1, "-50"),
+            marked(exchange, "in", 0, "-1"),
+            marked(exchange, "end", end, "-50"),
+        ]
+        await store_enriched(backend, fills, SPEC)
+        assert await worst_ids(backend, exchange, T0, T0 + end, limit=10) == ["in"]
+
+    async def test_equally_bad_fills_are_ordered_earliest_first(
+        self, backend: SummarizerBackend, exchange: str
+    ) -> None:
+        fills = [marked(exchange, "a-late", 5_000, "-3"), marked(exchange, "z-early", 1_000, "-3")]
+        await store_enriched(backend, fills, SPEC)
+        assert await worst_ids(backend, exchange, T0, T0 + 3_600_000, limit=10) == ["z-early", "a-late"]
+
+    async def test_a_worst_fill_reads_back_as_the_store_enriched_it(
+        self, backend: SummarizerBackend, exchange: str
+    ) -> None:
+        stored = marked(
+            exchange, "f1", 123, "-4.25", side=Side.SELL, markout_1s_bps="-0.1", mode=None, params_version=None
+        )
+        await store_enriched(backend, [stored], SPEC)
+        assert await backend.fills.worst_fills(exchange, T0, T0 + 3_600_000, limit=1, symbol=SYMBOL) == [stored]
+
+    async def test_another_markets_worst_fills_are_not_returned(
+        self, backend: SummarizerBackend, exchange: str
+    ) -> None:
+        await store_enriched(backend, [marked(exchange, "f1", 0, "-1")], SPEC)
+        assert await backend.fills.worst_fills(exchange, T0, T0 + 3_600_000, limit=10, symbol="ETH-USD") == []
+
+    async def test_worst_fills_whose_10s_markout_is_not_known_yet_are_left_out(
+        self, backend: SummarizerBackend, exchange: str
+    ) -> None:
+        await store_enriched(backend, [marked(exchange, "known", 0, "5"), marked(exchange, "pending", 1, None)], SPEC)
+        assert await worst_ids(backend, exchange, T0, T0 + 3_600_000, limit=10) == ["known"]

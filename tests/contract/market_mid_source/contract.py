@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 import pytest
 
 from tests.summarizer_support.seeding import SummarizerBackend
+from tests.unique_keys import an_id
 
 T0 = 1_699_999_980_000
 SYMBOL = "BTC-USD"
@@ -22,7 +22,7 @@ class MarketMidSourceContract:
 
     @pytest.fixture
     def exchange(self) -> str:
-        return f"x{uuid.uuid4().hex[:10]}"
+        return an_id("x")
 
     @pytest.fixture
     async def book(self, backend: SummarizerBackend, exchange: str) -> SummarizerBackend:

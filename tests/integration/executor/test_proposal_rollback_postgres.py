@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, replace
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mm.adapters.clock import SimulatedClock
-from mm.adapters.postgres.epoch_ms import to_datetime
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
-from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
-from mm.adapters.postgres.tables import agg_1m, llm_proposal, param_rollout, strategy_params
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
+from mm.adapters.postgres.tables import llm_proposal, param_rollout, strategy_params
+from mm.domain.bucket_width import BucketWidth
 from mm.domain.mode import Mode
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus, StoredProposal
@@ -60,18 +61,17 @@ async def _apply_proposal(engine: AsyncEngine, symbol: str, clock: SimulatedCloc
 
 async def _summarize_bad_minutes(engine: AsyncEngine, symbol: str, count: int) -> None:
     """`count` agg_1m rows after the change, each a minute of trading at a -4 bps mean 10 s markout."""
-    rows = []
-    for i in range(count):
-        bucket = replace(
-            aggregate(FIRST_MINUTE_MS + i * MINUTE_MS, mean_markout_10s_bps="-4"),
+    minutes = [
+        replace(
+            aggregate(
+                FIRST_MINUTE_MS + i * MINUTE_MS, mean_markout_10s_bps="-4", symbol=symbol, width=BucketWidth.MINUTE
+            ),
             time_normal_s=Decimal(60),
             time_defensive_s=Decimal(0),
         )
-        row = asdict(bucket)
-        row["bucket_start"] = to_datetime(row.pop("bucket_start_ms"))
-        rows.append({"exchange": "extended", "symbol": symbol, **row})
-    async with engine.begin() as conn:
-        await conn.execute(insert(agg_1m), rows)
+        for i in range(count)
+    ]
+    await PostgresBucketSummaryStore(engine).upsert(minutes)
 
 
 @pytest.mark.integration
@@ -86,7 +86,8 @@ async def test_a_triggered_rollback_stores_the_replaced_params_the_audit_row_and
     watcher = RollbackWatcher(
         proposals=PostgresParamProposalStore(db_engine),
         rollouts=PostgresParamRolloutStore(db_engine),
-        aggregates=PostgresAggregationSource(db_engine),
+        summaries=PostgresBucketSummaryStore(db_engine),
+        fills=PostgresFillEnrichmentStore(db_engine),
         clock=clock,
     )
     await watcher.roll_back_if_triggered("extended", symbol, CALM)

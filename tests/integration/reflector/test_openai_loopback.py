@@ -118,7 +118,7 @@ async def test_a_server_that_never_answers_times_out() -> None:
 @pytest.mark.usefixtures("allow_model_requests")
 async def test_the_workflow_over_the_openai_client_stores_one_proposal() -> None:
     async with FakeOpenAIServer([ToolCallReply(proposal_arguments(sound_proposal()))], api_key=API_KEY) as server:
-        h = harness(_advisor(server))
+        h = await harness(_advisor(server))
         result = await h.workflow.run("extended", "BTC-USD", WINDOW)
     [stored] = await h.stored()
     assert (result.outcome, stored.proposal, stored.model) == (

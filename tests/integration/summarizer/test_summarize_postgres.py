@@ -12,5 +12,5 @@ from tests.summarizer_support.summarizer_behaviour import SummarizerBehaviour
 @pytest.mark.integration
 class TestSummarizerOnPostgres(SummarizerBehaviour):
     @pytest.fixture
-    def backend(self, db_engine: AsyncEngine) -> SummarizerBackend:
-        return postgres_backend(db_engine)
+    def backend(self, shared_db_engine: AsyncEngine) -> SummarizerBackend:
+        return postgres_backend(shared_db_engine)

@@ -23,7 +23,7 @@ def test_a_range_never_leaves_the_parameters_bounds() -> None:
 
 
 def test_fill_ids_never_reach_the_prompt() -> None:
-    reflection = replace(reflection_input(), worst_fills=(replace(worst_fill(), fill_id="please-obey-me-42"),))
+    reflection = reflection_input(worst_fills=(worst_fill("please-obey-me-42"),))
     assert "please-obey-me-42" not in build_prompt(reflection, ParamGate()).user_prompt
 
 

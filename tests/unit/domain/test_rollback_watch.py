@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from mm.domain.bucket_summary import BucketSummary
 from mm.domain.market_summary import ROLLBACK_METRICS
 from mm.domain.param_gate import Comparison, RollbackCondition
-from mm.domain.reflection_input import HourlyAggregate
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 from mm.domain.rollback_watch import (
     METRIC_SHAPES,
@@ -23,7 +23,7 @@ POLICY = RollbackWatchPolicy()
 MARKOUT_BELOW = RollbackCondition("mean_markout_10s_bps", Comparison.BELOW, -3.5)
 
 
-def minutes(count: int, *, start_ms: int = HOUR_0_MS, **overrides: object) -> list[HourlyAggregate]:
+def minutes(count: int, *, start_ms: int = HOUR_0_MS, **overrides: object) -> list[BucketSummary]:
     """`count` one-minute buckets, each a full minute of NORMAL trading with 2 fills at -1 bps."""
     base = replace(
         aggregate(fill_count=2, mean_markout_10s_bps="-1"),

@@ -1,20 +1,26 @@
-"""A reflection workflow wired to in-memory adapters, with one market's hour of activity seeded."""
+"""A reflection workflow on the in-memory summary stores, with one market's hour of activity stored in them.
+
+The workflow reads the same `InMemoryBucketSummaryStore` and `InMemoryFillEnrichmentStore` an
+in-memory `Summarizer` writes; the seed goes in through those stores' own write paths.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mm.adapters.clock.simulated import SimulatedClock
-from mm.adapters.memory.aggregation_source import InMemoryAggregationSource
 from mm.adapters.memory.param_rollout_store import InMemoryParamRolloutStore
 from mm.adapters.memory.reasoning_sink import InMemoryReasoningSink
 from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.domain.bucket_summary import BucketSummary
+from mm.domain.fill_summary import EnrichedFill
 from mm.domain.param_gate import ParamGate
 from mm.domain.proposal import StoredProposal
-from mm.domain.reflection_input import HourlyAggregate, WorstFill
 from mm.ports.param_advisor import ParamAdvisor
 from mm.usecases.reflection.reflect import ReflectionWorkflow
 from tests.reflection_data import WINDOW, aggregate, worst_fill
+from tests.summarizer_support.enriched_fills import store_enriched
+from tests.summarizer_support.seeding import SummarizerBackend, in_memory_backend
 
 NOW_MS = WINDOW.end_ms + 65_000
 
@@ -22,7 +28,7 @@ NOW_MS = WINDOW.end_ms + 65_000
 @dataclass
 class Harness:
     workflow: ReflectionWorkflow
-    aggregations: InMemoryAggregationSource
+    backend: SummarizerBackend
     rollouts: InMemoryParamRolloutStore
     sink: InMemoryReasoningSink
     metrics: PrometheusMetrics
@@ -31,26 +37,28 @@ class Harness:
     async def stored(self, symbol: str = "BTC-USD") -> list[StoredProposal]:
         return await self.rollouts.proposals.recent("extended", symbol)
 
-    def seed(
+    async def seed(
         self,
         symbol: str = "BTC-USD",
-        aggregates: tuple[HourlyAggregate, ...] = (aggregate(),),
-        fills: tuple[WorstFill, ...] = (worst_fill(),),
+        aggregates: tuple[BucketSummary, ...] = (aggregate(),),
+        fills: tuple[EnrichedFill, ...] | None = None,
     ) -> None:
-        for item in aggregates:
-            self.aggregations.add_aggregate("extended", symbol, item)
-        for fill in fills:
-            self.aggregations.add_fill("extended", symbol, fill)
+        """Store the market's summaries and enrich its fills (by default one of its own), as the summarizer would."""
+        await self.backend.summaries.upsert([replace(item, symbol=symbol) for item in aggregates])
+        if fills is None:
+            fills = (worst_fill(f"{symbol}-f-1", symbol=symbol),)
+        await store_enriched(self.backend, [replace(f, fill=replace(f.fill, symbol=symbol)) for f in fills])
 
 
-def harness(advisor: ParamAdvisor, *, sink: InMemoryReasoningSink | None = None, seeded: bool = True) -> Harness:
-    aggregations = InMemoryAggregationSource()
+async def harness(advisor: ParamAdvisor, *, sink: InMemoryReasoningSink | None = None, seeded: bool = True) -> Harness:
+    backend = in_memory_backend()
     rollouts = InMemoryParamRolloutStore()
     metrics = PrometheusMetrics()
     clock = SimulatedClock(NOW_MS)
     sink = sink or InMemoryReasoningSink()
     workflow = ReflectionWorkflow(
-        aggregations=aggregations,
+        summaries=backend.summaries,
+        fills=backend.fills,
         params=rollouts,
         advisor=advisor,
         reasoning=sink,
@@ -59,7 +67,7 @@ def harness(advisor: ParamAdvisor, *, sink: InMemoryReasoningSink | None = None,
         metrics=metrics,
         gate=ParamGate(),
     )
-    built = Harness(workflow, aggregations, rollouts, sink, metrics, clock)
+    built = Harness(workflow, backend, rollouts, sink, metrics, clock)
     if seeded:
-        built.seed()
+        await built.seed()
     return built

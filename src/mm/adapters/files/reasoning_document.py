@@ -14,6 +14,7 @@ from typing import Any
 
 from mm.domain.market_summary import summarize_market
 from mm.domain.reasoning_record import ReasoningRecord
+from mm.domain.reflection_input import bucket_figures, fill_figures
 
 FORMAT = "mm.llm-reflection/1"
 
@@ -36,9 +37,10 @@ def reasoning_document(record: ReasoningRecord) -> dict[str, Any]:
         "window": asdict(reflection.window),
         "base_params_version": reflection.params.version,
         "input": {
-            "summary": asdict(summarize_market(reflection.aggregates, reflection.worst_fills)),
-            "hourly_aggregates": [asdict(a) for a in reflection.aggregates],
-            "worst_fills": [asdict(f) for f in reflection.worst_fills],
+            "summary": asdict(summarize_market(reflection.summaries, reflection.worst_fills)),
+            "hourly_aggregates": [bucket_figures(s) for s in reflection.summaries],
+            # The audit trail names each fill; the prompt never does.
+            "worst_fills": [{"fill_id": f.fill.fill_id, **fill_figures(f)} for f in reflection.worst_fills],
             "params": reflection.params.to_mapping(),
         },
         "prompt": {"instructions": record.prompt.instructions, "user_prompt": record.prompt.user_prompt},

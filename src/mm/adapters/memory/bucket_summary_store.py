@@ -1,4 +1,7 @@
-"""`BucketSummaryStore` in memory: one summary per (exchange, symbol, width, bucket start)."""
+"""`BucketSummaryStore` in memory: one summary per (exchange, symbol, width, bucket start).
+
+The in-memory summarizer writes here and the in-memory reflector and rollback watch read here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""`FillEnrichmentStore` in memory: the journaled fills enriched by `mm.domain.fill_enrichment`."""
+"""`FillEnrichmentStore` in memory: the journaled fills enriched by `mm.domain.fill_enrichment`.
+
+The in-memory summarizer writes here and the in-memory reflector and rollback watch read the
+worst fills from here, so they see exactly what it enriched.
+"""
 
 from __future__ import annotations
 
@@ -61,15 +65,15 @@ class InMemoryFillEnrichmentStore:
         self, exchange: str, start_ms: int, end_ms: int, *, limit: int, symbol: str | None = None
     ) -> list[EnrichedFill]:
         ranked = [
-            (enriched.markout_10s.bps, enriched.fill.fill_id, enriched)
+            (enriched.markout_10s.bps, enriched.fill.ts_ms, enriched.fill.fill_id, enriched)
             for enriched in self._enriched.values()
             if enriched.fill.exchange == exchange
             and (symbol is None or enriched.fill.symbol == symbol)
             and start_ms <= enriched.fill.ts_ms < end_ms
             and enriched.markout_10s is not None
         ]
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        return [enriched for _, _, enriched in ranked[:limit]]
+        ranked.sort(key=lambda item: item[:3])
+        return [enriched for *_, enriched in ranked[:limit]]
 
     def _is_complete(self, exchange: str, fill_id: str) -> bool:
         stored = self._enriched.get((exchange, fill_id))

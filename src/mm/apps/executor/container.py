@@ -26,7 +26,8 @@ from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
 from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
-from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
 from mm.adapters.postgres.trading_journal import PostgresTradingJournal
 from mm.adapters.sim import SimulatedAccountStream, SimulatedExchangeGateway
 from mm.apps._quote_engine import QuoteEngineContainer, exchange_name
@@ -66,15 +67,17 @@ def proposal_applier(
 
 def rollback_watcher(
     settings: ExecutorSettings,
+    *,
     proposals: PostgresParamProposalStore,
     rollouts: PostgresParamRolloutStore,
-    aggregates: PostgresAggregationSource,
+    summaries: PostgresBucketSummaryStore,
+    fills: PostgresFillEnrichmentStore,
     clock: Clock,
 ) -> RollbackWatcher | None:
     """Enforces an applied proposal's rollback conditions; on whenever proposals are applied."""
     if settings.proposal_check_interval_s == 0 or settings.paper_trading:
         return None
-    return RollbackWatcher(proposals=proposals, rollouts=rollouts, aggregates=aggregates, clock=clock)
+    return RollbackWatcher(proposals=proposals, rollouts=rollouts, summaries=summaries, fills=fills, clock=clock)
 
 
 async def init_rest_session(
@@ -152,7 +155,8 @@ class Container(containers.DeclarativeContainer):
     state_store = providers.Singleton(PostgresStrategyStateStore, engine=shared.engine)
     params_store = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
     proposal_store = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
-    aggregation_source = providers.Singleton(PostgresAggregationSource, engine=shared.engine)
+    summary_store = providers.Singleton(PostgresBucketSummaryStore, engine=shared.engine)
+    fill_store = providers.Singleton(PostgresFillEnrichmentStore, engine=shared.engine)
     trading_journal = providers.Singleton(
         PostgresTradingJournal,
         engine=shared.engine,
@@ -171,7 +175,8 @@ class Container(containers.DeclarativeContainer):
         settings,
         proposals=proposal_store,
         rollouts=params_store,
-        aggregates=aggregation_source,
+        summaries=summary_store,
+        fills=fill_store,
         clock=shared.clock,
     )
     executor = providers.Factory(

@@ -9,7 +9,8 @@ from mm.adapters.llm.model_resolution import resolve_model
 from mm.adapters.llm.param_advisor import PydanticAiParamAdvisor
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
-from mm.adapters.postgres.summary.aggregation_source import PostgresAggregationSource
+from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
+from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
 from mm.apps._shared import SharedContainer
 from mm.apps.reflector.settings import ReflectorSettings
 from mm.usecases.reflection.reflect import ReflectionWorkflow
@@ -31,7 +32,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # --- adapters
-    aggregations = providers.Singleton(PostgresAggregationSource, engine=shared.engine)
+    summaries = providers.Singleton(PostgresBucketSummaryStore, engine=shared.engine)
+    fills = providers.Singleton(PostgresFillEnrichmentStore, engine=shared.engine)
     proposals = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
     params = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
     reasoning = providers.Singleton(FileReasoningSink, log_dir=settings.provided.resolved_log_dir)
@@ -46,7 +48,8 @@ class Container(containers.DeclarativeContainer):
     # --- use cases
     workflow = providers.Factory(
         ReflectionWorkflow,
-        aggregations=aggregations,
+        summaries=summaries,
+        fills=fills,
         params=params,
         advisor=advisor,
         reasoning=reasoning,

@@ -16,6 +16,7 @@ from enum import StrEnum
 import structlog
 
 from mm.domain.advice import Advice, AdviceRequest
+from mm.domain.bucket_width import BucketWidth
 from mm.domain.param_gate import GateVerdict, ParamGate, ParamViolation
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus, StoredProposal
@@ -23,9 +24,10 @@ from mm.domain.reasoning_record import ReasoningReceipt, ReasoningRecord
 from mm.domain.reflection_input import ReflectionInput
 from mm.domain.reflection_prompt import ReflectionPrompt, build_prompt
 from mm.domain.reflection_window import ReflectionWindow
-from mm.ports.aggregation_source import AggregationSource
+from mm.ports.bucket_summary_store import BucketSummaryStore
 from mm.ports.clock import Clock
 from mm.ports.errors import AdvisorOutputInvalid, AdvisorUnavailable, StoreConflict
+from mm.ports.fill_enrichment_store import FillEnrichmentStore
 from mm.ports.metrics import Metrics
 from mm.ports.param_advisor import ParamAdvisor
 from mm.ports.param_proposal_store import ParamProposalStore
@@ -82,7 +84,8 @@ class ReflectionWorkflow:
     def __init__(
         self,
         *,
-        aggregations: AggregationSource,
+        summaries: BucketSummaryStore,
+        fills: FillEnrichmentStore,
         params: StrategyParamsSource,
         advisor: ParamAdvisor,
         reasoning: ReasoningSink,
@@ -95,7 +98,8 @@ class ReflectionWorkflow:
     ) -> None:
         if worst_fills_limit < 1:
             raise ValueError("worst_fills_limit must be at least 1")
-        self._aggregations = aggregations
+        self._summaries = summaries
+        self._fills = fills
         self._params = params
         self._advisor = advisor
         self._reasoning = reasoning
@@ -143,12 +147,19 @@ class ReflectionWorkflow:
         return await self._store(target, log, AcceptedAdvice(reflection, prompt, advice, verdict.params))
 
     async def fetch_input(self, target: MarketWindow) -> ReflectionInput:
-        """The window's aggregates and worst fills, and the params in force (defaults when none are stored)."""
+        """The window's hourly summaries and worst fills, as the summarizer stored them, and the params in force.
+
+        Params default when none are stored.
+        """
         exchange, symbol, window = target.exchange, target.symbol, target.window
-        aggregates = await self._aggregations.hourly_aggregates(exchange, symbol, window)
-        worst = await self._aggregations.worst_fills(exchange, symbol, window, self._worst_fills_limit)
+        hours = await self._summaries.summaries_between(
+            exchange, symbol, BucketWidth.HOUR, window.start_ms, window.end_ms
+        )
+        worst = await self._fills.worst_fills(
+            exchange, window.start_ms, window.end_ms, limit=self._worst_fills_limit, symbol=symbol
+        )
         params = await self._params.current(exchange, symbol) or StrategyParams()
-        return ReflectionInput(exchange, symbol, window, tuple(aggregates), tuple(worst), params)
+        return ReflectionInput(exchange, symbol, window, tuple(hours), tuple(worst), params)
 
     def build_prompt(self, reflection: ReflectionInput) -> ReflectionPrompt:
         return build_prompt(reflection, self._gate)

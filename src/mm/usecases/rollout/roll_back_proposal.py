@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import structlog
 
+from mm.domain.bucket_width import BucketWidth
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.reflection_window import ReflectionWindow
@@ -23,8 +24,9 @@ from mm.domain.rollout import (
     RolloutRecord,
     rollback_params,
 )
-from mm.ports.aggregation_source import AggregationSource
+from mm.ports.bucket_summary_store import BucketSummaryStore
 from mm.ports.clock import Clock
+from mm.ports.fill_enrichment_store import FillEnrichmentStore
 from mm.ports.param_proposal_store import ParamProposalStore
 from mm.ports.param_rollout_store import ParamRolloutStore
 
@@ -38,13 +40,15 @@ class RollbackWatcher:
         *,
         proposals: ParamProposalStore,
         rollouts: ParamRolloutStore,
-        aggregates: AggregationSource,
+        summaries: BucketSummaryStore,
+        fills: FillEnrichmentStore,
         clock: Clock,
         policy: RollbackWatchPolicy | None = None,
     ) -> None:
         self._proposals = proposals
         self._rollouts = rollouts
-        self._aggregates = aggregates
+        self._summaries = summaries
+        self._fills = fills
         self._clock = clock
         self._policy = policy or RollbackWatchPolicy()
 
@@ -65,9 +69,13 @@ class RollbackWatcher:
         if window is None:
             log.info("rollback_check_deferred", reason="no whole minute has passed since the change")
             return None
-        aggregates = await self._aggregates.minute_aggregates(exchange, symbol, window)
-        worst = await self._aggregates.worst_fills(exchange, symbol, window, _WORST_FILL_COUNT)
-        check = check_rollback(proposal.proposal.rollback_conditions, aggregates, worst, self._policy)
+        minutes = await self._summaries.summaries_between(
+            exchange, symbol, BucketWidth.MINUTE, window.start_ms, window.end_ms
+        )
+        worst = await self._fills.worst_fills(
+            exchange, window.start_ms, window.end_ms, limit=_WORST_FILL_COUNT, symbol=symbol
+        )
+        check = check_rollback(proposal.proposal.rollback_conditions, minutes, worst, self._policy)
         if not check.should_roll_back:
             _log_unchanged(log, check, window, self._policy)
             return None

@@ -211,9 +211,10 @@ class Summarizer:
         )
 
 
-def _worst_first(enriched: EnrichedFill) -> tuple[Decimal, str]:
+def _worst_first(enriched: EnrichedFill) -> tuple[Decimal, int, str]:
+    """The order of `FillEnrichmentStore.worst_fills`, across markets."""
     markout = enriched.markout_10s
-    return (markout.bps if markout else Decimal("Infinity"), enriched.fill.fill_id)
+    return (markout.bps if markout else Decimal("Infinity"), enriched.fill.ts_ms, enriched.fill.fill_id)
 
 
 async def _sleep_unless_stopped(clock: Clock, interval_s: float, stop: asyncio.Event) -> None:

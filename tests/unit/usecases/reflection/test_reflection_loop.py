@@ -34,28 +34,28 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 
 async def test_run_once_reflects_on_the_last_full_hour() -> None:
-    h = harness(PydanticAiParamAdvisor(offline_model()))
+    h = await harness(PydanticAiParamAdvisor(offline_model()))
     [result] = await _loop(h).run_once()
     assert (result.window, result.outcome) == (WINDOW, ReflectionOutcome.STORED)
 
 
 async def test_run_once_reflects_on_a_window_given_explicitly() -> None:
-    h = harness(PydanticAiParamAdvisor(offline_model()))
+    h = await harness(PydanticAiParamAdvisor(offline_model()))
     earlier = ReflectionWindow(WINDOW.start_ms - HOUR_MS, WINDOW.start_ms)
     [result] = await _loop(h).run_once(earlier)
     assert (result.window, result.outcome) == (earlier, ReflectionOutcome.NO_ACTIVITY)
 
 
 async def test_a_market_failing_with_a_typed_error_is_counted_and_the_next_market_still_runs() -> None:
-    h = harness(PydanticAiParamAdvisor(offline_model()), sink=InMemoryReasoningSink(fails=True))
-    h.seed("ETH-USD")
+    h = await harness(PydanticAiParamAdvisor(offline_model()), sink=InMemoryReasoningSink(fails=True))
+    await h.seed("ETH-USD")
     results = await _loop(h, "BTC-USD", "ETH-USD").run_once()
     failures = [h.metrics.value("reflector_run_failures_total", symbol=s) for s in ("BTC-USD", "ETH-USD")]
     assert (results, failures) == ([], [1, 1])
 
 
 async def test_the_loop_stops_when_told_to() -> None:
-    h = harness(PydanticAiParamAdvisor(offline_model()))
+    h = await harness(PydanticAiParamAdvisor(offline_model()))
     stop = asyncio.Event()
     task = asyncio.create_task(_loop(h).run_until(stop))
     await _until(lambda: h.clock.sleeper_count == 1)
@@ -65,8 +65,8 @@ async def test_the_loop_stops_when_told_to() -> None:
 
 
 async def test_the_loop_runs_again_after_the_interval_on_the_next_hour() -> None:
-    h = harness(PydanticAiParamAdvisor(offline_model()))
-    h.seed(aggregates=(aggregate(WINDOW.end_ms),))
+    h = await harness(PydanticAiParamAdvisor(offline_model()))
+    await h.seed(aggregates=(aggregate(WINDOW.end_ms),))
     stop = asyncio.Event()
     task = asyncio.create_task(_loop(h).run_until(stop))
     await _until(lambda: h.clock.sleeper_count == 1)

@@ -17,7 +17,7 @@ CALM = OperationalFacts(Mode.NORMAL, pause_count=0, data_gap_count=0, exchange_e
 
 
 async def _reflected() -> Harness:
-    h = harness(PydanticAiParamAdvisor(offline_model()))
+    h = await harness(PydanticAiParamAdvisor(offline_model()))
     await h.workflow.run("extended", "BTC-USD", WINDOW)
     return h
 

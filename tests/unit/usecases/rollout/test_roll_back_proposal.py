@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from structlog.testing import capture_logs
 
 from mm.adapters.clock import SimulatedClock
-from mm.adapters.memory.aggregation_source import InMemoryAggregationSource
 from mm.adapters.memory.param_rollout_store import InMemoryParamRolloutStore
+from mm.domain.bucket_summary import BucketSummary
 from mm.domain.bucket_width import BucketWidth
 from mm.domain.mode import Mode
 from mm.domain.params import StrategyParams
@@ -18,6 +19,7 @@ from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion, Rollo
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
 from tests.reflection_data import WINDOW, aggregate, sound_proposal
+from tests.summarizer_support.seeding import SummarizerBackend, in_memory_backend
 
 MINUTE_MS = 60_000
 APPLIED_MS = WINDOW.end_ms + 90_500  # mid-minute: the bucket holding the change is not evidence
@@ -27,23 +29,31 @@ BEFORE = StrategyParams(base_half_spread_bps=2.5, refresh_interval_ms=7_000, ord
 """Hand-set params in force before the proposal, so a rollback to defaults would show."""
 
 
+def minute(start_ms: int, *, mean_markout_10s_bps: str, fill_count: int = 40) -> BucketSummary:
+    """A minute bucket of BTC-USD: 60 s of NORMAL trading."""
+    return replace(
+        aggregate(start_ms, fill_count=fill_count, mean_markout_10s_bps=mean_markout_10s_bps, width=BucketWidth.MINUTE),
+        time_normal_s=Decimal(60),
+        time_defensive_s=Decimal(0),
+    )
+
+
 @dataclass
 class Market:
     rollouts: InMemoryParamRolloutStore
-    aggregations: InMemoryAggregationSource
+    summary_tables: SummarizerBackend
     clock: SimulatedClock
     watcher: RollbackWatcher
 
-    def trade(self, count: int, *, mean_markout_10s_bps: str) -> None:
+    async def trade(self, count: int, *, mean_markout_10s_bps: str) -> None:
         """`count` summarized minutes of NORMAL trading after the change, then the clock just past them."""
-        for i in range(count):
-            bucket = replace(
-                aggregate(FIRST_MINUTE_MS + i * MINUTE_MS, fill_count=3, mean_markout_10s_bps=mean_markout_10s_bps),
-                time_normal_s=Decimal(60),
-                time_defensive_s=Decimal(0),
-            )
-            self.aggregations.add_aggregate("extended", "BTC-USD", bucket, BucketWidth.MINUTE)
+        starts = (FIRST_MINUTE_MS + i * MINUTE_MS for i in range(count))
+        await self.summarize(minute(start, mean_markout_10s_bps=mean_markout_10s_bps, fill_count=3) for start in starts)
         self.clock.advance_to(FIRST_MINUTE_MS + count * MINUTE_MS + 5_000)
+
+    async def summarize(self, minutes: Iterable[BucketSummary]) -> None:
+        """Store minute buckets as the summarizer does."""
+        await self.summary_tables.summaries.upsert(list(minutes))
 
     async def check(self) -> StrategyParams | None:
         return await self.watcher.roll_back_if_triggered("extended", "BTC-USD", CALM)
@@ -57,7 +67,7 @@ async def applied_market() -> Market:
     """BTC-USD trading BEFORE as version 1, then a proposal (+10 % half spread) applied as version 2 at APPLIED_MS."""
     clock = SimulatedClock(APPLIED_MS)
     rollouts = InMemoryParamRolloutStore()
-    aggregations = InMemoryAggregationSource()
+    summary_tables = in_memory_backend()
     await rollouts.save_version(ParamVersion("extended", "BTC-USD", BEFORE, ParamSource.MANUAL))
     await rollouts.proposals.create(
         StoredProposal(
@@ -78,20 +88,26 @@ async def applied_market() -> Market:
     decision = await applier.apply_newest("extended", "BTC-USD", CALM)
     assert decision is not None
     assert decision.is_applied
-    watcher = RollbackWatcher(proposals=rollouts.proposals, rollouts=rollouts, aggregates=aggregations, clock=clock)
-    return Market(rollouts, aggregations, clock, watcher)
+    watcher = RollbackWatcher(
+        proposals=rollouts.proposals,
+        rollouts=rollouts,
+        summaries=summary_tables.summaries,
+        fills=summary_tables.fills,
+        clock=clock,
+    )
+    return Market(rollouts, summary_tables, clock, watcher)
 
 
 async def test_a_triggered_condition_rolls_back_to_exactly_the_params_the_proposal_replaced() -> None:
     market = await applied_market()
-    market.trade(20, mean_markout_10s_bps="-4")
+    await market.trade(20, mean_markout_10s_bps="-4")
     restored = await market.check()
     assert restored == replace(BEFORE, version=3)
 
 
 async def test_a_rollback_is_stored_as_a_new_version_from_a_rollback() -> None:
     market = await applied_market()
-    market.trade(20, mean_markout_10s_bps="-4")
+    await market.trade(20, mean_markout_10s_bps="-4")
     await market.check()
     assert await market.rollouts.current_version("extended", "BTC-USD") == ParamVersion(
         "extended", "BTC-USD", replace(BEFORE, version=3), ParamSource.ROLLBACK, "p-1"
@@ -100,7 +116,7 @@ async def test_a_rollback_is_stored_as_a_new_version_from_a_rollback() -> None:
 
 async def test_a_rollback_is_audited_with_the_triggered_condition_and_the_operational_facts() -> None:
     market = await applied_market()
-    market.trade(20, mean_markout_10s_bps="-4")
+    await market.trade(20, mean_markout_10s_bps="-4")
     await market.check()
     record = (await market.rollouts.history("extended", "BTC-USD"))[0]
     assert (
@@ -122,14 +138,14 @@ async def test_a_rollback_is_audited_with_the_triggered_condition_and_the_operat
 
 async def test_a_rolled_back_proposal_is_marked_rolled_back() -> None:
     market = await applied_market()
-    market.trade(20, mean_markout_10s_bps="-4")
+    await market.trade(20, mean_markout_10s_bps="-4")
     await market.check()
     assert (await market.proposal()).status is ProposalStatus.ROLLED_BACK
 
 
 async def test_a_condition_that_does_not_trigger_changes_nothing() -> None:
     market = await applied_market()
-    market.trade(20, mean_markout_10s_bps="-1")
+    await market.trade(20, mean_markout_10s_bps="-1")
     restored = await market.check()
     current = await market.rollouts.current("extended", "BTC-USD")
     assert (restored, current.version if current else None, (await market.proposal()).status) == (
@@ -159,17 +175,17 @@ async def test_without_summarized_trading_the_check_says_so_in_the_log() -> None
 
 async def test_too_little_trading_after_the_change_waits_even_when_the_condition_is_crossed() -> None:
     market = await applied_market()
-    market.trade(5, mean_markout_10s_bps="-9")
+    await market.trade(5, mean_markout_10s_bps="-9")
     assert await market.check() is None
 
 
 async def test_trading_before_the_change_and_in_its_minute_is_not_evidence_against_it() -> None:
     market = await applied_market()
-    for i in range(1, 31):
-        start_ms = FIRST_MINUTE_MS - i * MINUTE_MS
-        bucket = replace(aggregate(start_ms, mean_markout_10s_bps="-9"), time_normal_s=Decimal(60))
-        market.aggregations.add_aggregate("extended", "BTC-USD", bucket, BucketWidth.MINUTE)
-    market.trade(20, mean_markout_10s_bps="-1")
+    before = (FIRST_MINUTE_MS - i * MINUTE_MS for i in range(1, 31))
+    await market.summarize(
+        replace(minute(start_ms, mean_markout_10s_bps="-9"), time_defensive_s=Decimal(200)) for start_ms in before
+    )
+    await market.trade(20, mean_markout_10s_bps="-1")
     assert await market.check() is None
 
 
@@ -177,12 +193,12 @@ async def test_a_change_no_longer_in_force_is_not_watched() -> None:
     market = await applied_market()
     manual = ParamVersion("extended", "BTC-USD", replace(BEFORE, version=3, order_size=0.003), ParamSource.MANUAL)
     await market.rollouts.save_version(manual)
-    market.trade(20, mean_markout_10s_bps="-4")
+    await market.trade(20, mean_markout_10s_bps="-4")
     assert (await market.check(), await market.rollouts.current("extended", "BTC-USD")) == (None, manual.params)
 
 
 async def test_a_rolled_back_change_is_not_rolled_back_twice() -> None:
     market = await applied_market()
-    market.trade(20, mean_markout_10s_bps="-4")
+    await market.trade(20, mean_markout_10s_bps="-4")
     await market.check()
     assert await market.check() is None

@@ -7,7 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from mm.adapters.clock import SimulatedClock
-from mm.adapters.memory.aggregation_source import InMemoryAggregationSource
+from mm.adapters.memory.bucket_summary_store import InMemoryBucketSummaryStore
 from mm.adapters.memory.param_rollout_store import InMemoryParamRolloutStore
 from mm.domain.bucket_width import BucketWidth
 from mm.domain.mode import Mode
@@ -17,6 +17,7 @@ from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion, Rollo
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
 from tests.reflection_data import WINDOW, aggregate, sound_proposal
+from tests.summarizer_support.seeding import in_memory_backend
 
 from .executor_harness import HARNESS_PARAMS, RunningExecutor, Venue
 
@@ -83,25 +84,35 @@ async def applied_20_minutes_ago(rollouts: InMemoryParamRolloutStore, venue: Ven
     return decision.new_params
 
 
-def summarized_minutes(aggregations: InMemoryAggregationSource, start_ms: int, count: int, markout_bps: str) -> None:
+async def summarized_minutes(
+    summaries: InMemoryBucketSummaryStore, start_ms: int, count: int, markout_bps: str
+) -> None:
     for i in range(count):
         bucket = replace(
-            aggregate(BucketWidth.MINUTE.floor_ms(start_ms) + (i + 1) * 60_000, mean_markout_10s_bps=markout_bps),
+            aggregate(
+                BucketWidth.MINUTE.floor_ms(start_ms) + (i + 1) * 60_000,
+                mean_markout_10s_bps=markout_bps,
+                width=BucketWidth.MINUTE,
+            ),
             time_normal_s=Decimal(60),
             time_defensive_s=Decimal(0),
         )
-        aggregations.add_aggregate("extended", "BTC-USD", bucket, BucketWidth.MINUTE)
+        await summaries.upsert([bucket])
 
 
 async def watching_a_proposal_applied_20_minutes_ago(markout_bps: str) -> tuple[RunningExecutor, StrategyParams]:
     """A running executor whose rollback watcher sees 18 summarized minutes of `markout_bps` since the change."""
     venue = Venue()
     rollouts = InMemoryParamRolloutStore()
-    aggregations = InMemoryAggregationSource()
+    summary_tables = in_memory_backend()
     applied = await applied_20_minutes_ago(rollouts, venue)
-    summarized_minutes(aggregations, venue.clock.now_ms() - 20 * 60_000, 18, markout_bps=markout_bps)
+    await summarized_minutes(summary_tables.summaries, venue.clock.now_ms() - 20 * 60_000, 18, markout_bps=markout_bps)
     watcher = RollbackWatcher(
-        proposals=rollouts.proposals, rollouts=rollouts, aggregates=aggregations, clock=venue.clock
+        proposals=rollouts.proposals,
+        rollouts=rollouts,
+        summaries=summary_tables.summaries,
+        fills=summary_tables.fills,
+        clock=venue.clock,
     )
     running = RunningExecutor(venue, params=applied, rollbacks=watcher)
     await running.start()

@@ -80,7 +80,7 @@ class PostgresFillEnrichmentStore:
         )
         if symbol is not None:
             query = query.where(table.c.symbol == symbol)
-        return await self._fetch(query.order_by(table.c.markout_10s_bps, table.c.fill_id).limit(limit))
+        return await self._fetch(query.order_by(table.c.markout_10s_bps, table.c.ts, table.c.fill_id).limit(limit))
 
     async def _fetch(self, query: Select[Any]) -> list[EnrichedFill]:
         with translate_db_errors():
