@@ -7,8 +7,8 @@ and the network play live, on simulated time:
   and sees the venue's answers and account events that much after they happen;
 - order requests reach the venue after the venue's own `order_latency_ms`;
 - the engine's timer is polled on a `timer_resolution_ms` grid, as the executor's timer task does;
-- after a cancel-all is answered the venue's open orders are read back, as the executor's order
-  sender does, so PAUSE learns it is flat.
+- account reads the engine asks for (`ResyncAccount`, after an answered cancel-all) take at least a
+  millisecond at the venue and come back a market-data latency later.
 
 At each instant, in this order: the venue catches up (requests arriving), answers due reach the
 engine, the engine's timer fires, the venue takes the recorded rows of that millisecond, answers
@@ -38,12 +38,12 @@ from mm.domain.engine_commands import (
     PlaceOrder,
     RecordDecision,
     ReplaceOrder,
+    ResyncAccount,
 )
 from mm.domain.fill_summary import FillRecord
 from mm.domain.market_tape import MarketTape
-from mm.domain.order_outcomes import RequestFailure
 from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStatus, OrderUpdate, RejectReason
-from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
+from mm.ports.errors import AuthFailed, ExchangeError
 from mm.ports.replay_venue import ReplayVenue
 from mm.usecases.backtest.replay_columns import (
     BOOK,
@@ -57,6 +57,7 @@ from mm.usecases.backtest.replay_columns import (
 )
 from mm.usecases.backtest.replay_log import QuoteChange, ReplayLog
 from mm.usecases.trading.quote_engine import QuoteEngine
+from mm.usecases.trading.request_failures import failure_of
 
 NEVER_MS = 1 << 62
 PROGRESS_EVERY_ROWS = 1 << 16
@@ -318,15 +319,22 @@ class Replay:
             log.quotes.append(QuoteChange.of(now, bid, ask))
 
     def _execute(self, commands: Sequence[EngineCommand], now: int) -> None:
-        """Send the engine's order commands to the venue; answers come back after the latencies."""
+        """Carry out the engine's commands, then let what the venue did in the meantime start on its way."""
+        self._dispatch(commands, now)
+        self._collect_venue_events(now)
+        if self._deliveries and self._deliveries[0][0] <= now:
+            self._deliver_until(now)
+
+    def _dispatch(self, commands: Sequence[EngineCommand], now: int) -> None:
+        """Send order commands to the venue and schedule account reads; answers come back after the latencies."""
         for command in commands:
             if isinstance(command, RecordDecision):
                 self.log.decisions.append(command.record)
             elif isinstance(command, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll):
                 self._send(command, now)
-        self._collect_venue_events(now)
-        if self._deliveries and self._deliveries[0][0] <= now:
-            self._deliver_until(now)
+            elif isinstance(command, ResyncAccount):
+                # Live, the read goes out once the answer is in; it takes time too (at least a millisecond).
+                self._schedule(now + max(1, self.venue.order_latency_ms), _READ_OPEN_ORDERS, None, None)
 
     def _send(self, command: OrderCommand, now: int) -> None:
         venue, counts = self.venue, self.log.counts
@@ -348,10 +356,11 @@ class Replay:
                 counts.cancel_alls += 1
                 venue.submit_cancel_all(command.symbol)
                 answer = ""
-        except (OrderNotFound, InvalidRequest, OrderRejected) as error:
+        except AuthFailed:
+            raise
+        except ExchangeError as error:
             counts.failed_requests += 1
-            failure = RequestFailure.NOT_FOUND if isinstance(error, OrderNotFound) else RequestFailure.REFUSED
-            self._schedule(answered_ms, _FAILED, command, failure)
+            self._schedule(answered_ms, _FAILED, command, failure_of(error))
             return
         self._schedule(answered_ms, _SUCCEEDED, command, answer)
 
@@ -410,12 +419,9 @@ class Replay:
                 if commands or engine.last_decision is not self._seen_decision:  # an account gap ticks at once
                     self._after_engine_call(commands, at_ms)
             elif kind == _SUCCEEDED:
-                engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
-                if isinstance(payload, CancelAll):
-                    # The order sender reads the venue's open orders once the answer is in; that read
-                    # takes time too (modelled as at least a millisecond).
-                    read_ms = at_ms + max(1, self.venue.order_latency_ms)
-                    self._schedule(read_ms, _READ_OPEN_ORDERS, None, None)
+                follow_ups = engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
+                if follow_ups:
+                    self._dispatch(follow_ups, at_ms)
             elif kind == _FAILED:
                 engine.on_command_failed(payload, detail, at_ms)  # type: ignore[arg-type]
             else:

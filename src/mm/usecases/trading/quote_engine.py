@@ -27,6 +27,7 @@ from mm.domain.engine_commands import (
     OrderCommand,
     PersistState,
     RecordDecision,
+    ResyncAccount,
 )
 from mm.domain.execution_plan import PlanPolicy, plan_orders
 from mm.domain.instrument import Instrument
@@ -284,8 +285,12 @@ class QuoteEngine:
 
     # --- answers to our commands ---------------------------------------------------------------
 
-    def on_command_succeeded(self, command: OrderCommand, exchange_order_id: str = "") -> None:
+    def on_command_succeeded(self, command: OrderCommand, exchange_order_id: str = "") -> Sequence[EngineCommand]:
+        """The venue accepted `command`. An answered cancel-all is followed by a read of what is still open."""
         apply_success(self.orders, command, exchange_order_id)
+        if isinstance(command, CancelAll):
+            return (ResyncAccount(command.symbol),)
+        return NO_COMMANDS
 
     def on_command_failed(self, command: OrderCommand, failure: RequestFailure, now_ms: int) -> None:
         """The venue refused, could not find, or did not answer `command`; a post-only cross waits for the next tick."""
