@@ -30,6 +30,7 @@ from mm.domain.orders import (
     OrderStatus,
     OrderUpdate,
     PositionUpdate,
+    symbol_of,
 )
 from mm.domain.params import StrategyParams
 from mm.domain.side import Side
@@ -243,15 +244,7 @@ class LiveExecutor:
     def _engines_for(self, event: AccountEvent) -> list[QuoteEngine]:
         if isinstance(event, AccountStreamGap):
             return list(self.engines.values())
-        symbol: str | None = None
-        if isinstance(event, OrderUpdate):
-            symbol = event.order.symbol
-        elif isinstance(event, FillEvent):
-            symbol = event.fill.symbol
-        elif isinstance(event, PositionUpdate):
-            symbol = event.position.symbol
-        elif isinstance(event, AccountResynced):
-            symbol = event.symbol
+        symbol = symbol_of(event)
         engine = self.engines.get(symbol) if symbol is not None else None
         return [engine] if engine is not None else []
 
