@@ -134,8 +134,6 @@ class LiveExecutor:
             await self._stop_after_failure()
             return 1
 
-    # --- start ---------------------------------------------------------------------------------
-
     async def _start(self) -> None:
         self._background = [
             self._spawn("journal-writer", self._journal.run()),
@@ -180,8 +178,6 @@ class LiveExecutor:
             position=str(position.size),
         )
         return engine
-
-    # --- run -----------------------------------------------------------------------------------
 
     async def _trade_until(self, stop: asyncio.Event) -> None:
         loops = [
@@ -319,8 +315,6 @@ class LiveExecutor:
             await self._clock.sleep(self.config.proposal_check_interval_s)
             for engine in self.engines.values():
                 await check.run(engine)
-
-    # --- stop ----------------------------------------------------------------------------------
 
     async def _shut_down(self) -> None:
         """SIGTERM: let answers in flight land, cancel everything until flat, then save and flush."""
