@@ -36,7 +36,7 @@ from mm.usecases.trading.request_failures import failure_of
 
 NEVER_MS = 1 << 62
 
-_EVENT, _SUCCEEDED, _FAILED, _READ_OPEN_ORDERS = range(4)
+_EVENT, _SUCCEEDED, _FAILED, _READ_ACCOUNT = range(4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ class SimulatedExecutor:
     def begin(self) -> None:
         """Start as the executor does: the venue's (empty) open orders and position are the truth."""
         self.venue.advance_to(self._start_ms)
-        self._schedule(self._start_ms, _READ_OPEN_ORDERS, None, None)
+        self._schedule(self._start_ms, _READ_ACCOUNT, self._symbol, None)
         self.deliver_until(self._start_ms)
         self._refresh_timer(self._start_ms)
 
@@ -157,7 +157,7 @@ class SimulatedExecutor:
                 self._send(command, now)
             elif isinstance(command, ResyncAccount):
                 # Live, the read goes out once the answer is in; it takes time too (at least a millisecond).
-                self._schedule(now + max(1, self.venue.order_latency_ms), _READ_OPEN_ORDERS, None, None)
+                self._schedule(now + max(1, self.venue.order_latency_ms), _READ_ACCOUNT, command.symbol, None)
 
     def _send(self, command: OrderCommand, now: int) -> None:
         venue, counts = self.venue, self.log.counts
@@ -246,13 +246,13 @@ class SimulatedExecutor:
             elif kind == _FAILED:
                 engine.on_command_failed(payload, detail, at_ms)  # type: ignore[arg-type]
             else:
-                self._read_open_orders(at_ms)
+                self._read_account(payload, at_ms)  # type: ignore[arg-type]
         self._refresh_timer(at_ms)
 
-    def _read_open_orders(self, now: int) -> None:
-        """The venue's open orders and position, read at `now` and answered a market-data latency later."""
+    def _read_account(self, symbol: str, now: int) -> None:
+        """The venue's open orders and position in `symbol`, read at `now` and answered a market-data latency later."""
         venue = self.venue
         self.catch_up_venue(now)
         answered_ms = now + self.timing.market_data_latency_ms
-        snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms, now)
+        snapshot = AccountResynced(symbol, tuple(venue.open_orders()), venue.position(), answered_ms, now)
         self._schedule(answered_ms, _EVENT, snapshot, None)
