@@ -134,7 +134,7 @@ class SimulatedExchange:
         if known is not None:
             return PlacedOrder(known.client_order_id, known.exchange_order_id)
         order = self._new_order(request)
-        self._send(PendingPlace(self._arrival_ms(), order))
+        self._send(PendingPlace(self._requests.arrival_ms(self._now_ms), order))
         return PlacedOrder(order.client_order_id, order.exchange_order_id)
 
     def submit_replace(self, previous_client_order_id: str, request: OrderRequest) -> PlacedOrder:
@@ -146,7 +146,7 @@ class SimulatedExchange:
         if previous is None or not previous.is_open:
             raise OrderNotFound(f"replace: no open order {previous_client_order_id!r}")
         order = self._new_order(request)
-        self._send(PendingPlace(self._arrival_ms(), order, previous_client_order_id))
+        self._send(PendingPlace(self._requests.arrival_ms(self._now_ms), order, previous_client_order_id))
         return PlacedOrder(order.client_order_id, order.exchange_order_id)
 
     def submit_cancel(self, symbol: str, client_order_id: str) -> None:
@@ -154,11 +154,11 @@ class SimulatedExchange:
         check_symbol(self.instrument, symbol)
         if client_order_id not in self._orders:
             raise OrderNotFound(f"cancel: unknown order {client_order_id!r}")
-        self._send(PendingCancel(self._arrival_ms(), client_order_id))
+        self._send(PendingCancel(self._requests.arrival_ms(self._now_ms), client_order_id))
 
     def submit_cancel_all(self, symbol: str) -> None:
         check_symbol(self.instrument, symbol)
-        self._send(PendingCancelAll(self._arrival_ms()))
+        self._send(PendingCancelAll(self._requests.arrival_ms(self._now_ms)))
 
     def arm_dead_man_switch(self, countdown_s: int) -> None:
         """Cancel all our orders unless re-armed within `countdown_s` from now; 0 disarms."""
@@ -168,12 +168,12 @@ class SimulatedExchange:
         self._next_due_ms = self._requests.next_due_ms()
 
     def open_orders(self) -> list[OpenOrder]:
-        return [self._open_order(order) for order in self._live.by_client_id.values()]
+        return [order.to_open_order(self.instrument.symbol, self._grid) for order in self._live.by_client_id.values()]
 
     def order(self, client_order_id: str) -> OpenOrder | None:
         """Any order ever sent, in its current state; None for an unknown id."""
         order = self._orders.get(client_order_id)
-        return None if order is None else self._open_order(order)
+        return None if order is None else order.to_open_order(self.instrument.symbol, self._grid)
 
     def position(self) -> Position:
         position = self.account.position()
@@ -197,9 +197,6 @@ class SimulatedExchange:
                 self._arrive(request)
         self._now_ms = max(self._now_ms, ts_ms)
         self._next_due_ms = requests.next_due_ms()
-
-    def _arrival_ms(self) -> int:
-        return self._requests.arrival_ms(self._now_ms)
 
     def _send(self, request: PendingRequest) -> None:
         self._requests.append(request)
@@ -323,11 +320,8 @@ class SimulatedExchange:
         self._orders[order.client_order_id] = order
         return order
 
-    def _open_order(self, order: SimOrder) -> OpenOrder:
-        return order.to_open_order(self.instrument.symbol, self._grid)
-
     def _emit_order(self, order: SimOrder) -> None:
-        self._emit(OrderUpdate(self._open_order(order), self._now_ms))
+        self._emit(OrderUpdate(order.to_open_order(self.instrument.symbol, self._grid), self._now_ms))
 
     def _emit(self, event: AccountEvent) -> None:
         self._events.append(event)

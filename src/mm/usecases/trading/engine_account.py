@@ -74,11 +74,6 @@ class EngineAccount:
         self.guard.confirm_if_flat(not self.orders.is_empty)
         return False
 
-    def should_cancel_all_now(self, now_ms: int) -> bool:
-        """Whether PAUSE must send its cancel-all without waiting for the next tick (an order turned up)."""
-        guard = self.guard
-        return guard.is_pausing and guard.should_send(now_ms, not self.orders.is_empty)
-
     def _on_order_update(self, event: OrderUpdate, now_ms: int) -> None:
         order = event.order
         if order.symbol != self.symbol:

@@ -210,10 +210,10 @@ class QuoteEngine:
 
     def on_account_event(self, event: AccountEvent, now_ms: int) -> Sequence[EngineCommand]:
         """Take in what the venue says about our account; a stream gap pauses at once."""
-        account = self.account
-        if account.on_event(event, now_ms):
+        if self.account.on_event(event, now_ms):
             return self._tick(now_ms)
-        if account.should_cancel_all_now(now_ms):
+        guard = self._guard
+        if guard.is_pausing and guard.should_send(now_ms, not self.orders.is_empty):
             return self._cancel_all(now_ms)  # an order turned up in PAUSE: no waiting for the next tick
         return NO_COMMANDS
 
