@@ -1,7 +1,8 @@
-"""What the quote engine asks its driver to do: order requests, saving its state, logging a decision. No I/O.
+"""What the quote engine asks its driver to do: order requests, account reads, saving its state, logging. No I/O.
 
 The live executor sends order commands through the trading gateway and reports each outcome back
-to the engine; the backtest hands them to the simulated exchange. Both see exactly these values.
+to the engine; the backtest hands them to the simulated exchange. Both see exactly these values,
+so a venue rule such as "read the open orders back after a cancel-all" is the engine's, not a driver's.
 """
 
 from __future__ import annotations
@@ -42,6 +43,18 @@ class CancelAll:
 
 
 @dataclass(frozen=True, slots=True)
+class ResyncAccount:
+    """Read the venue's open orders and position in `symbol`; feed the answer back as `AccountResynced`.
+
+    The engine asks for it once a cancel-all is answered: PAUSE learns from the venue's own list,
+    not only from the stream, that nothing of ours is open. A read that fails proves nothing and
+    is dropped; the PAUSE guard re-sends the cancel-all.
+    """
+
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
 class PersistState:
     """Save this snapshot; report success with `QuoteEngine.on_state_saved` so versions stay in step."""
 
@@ -54,7 +67,7 @@ class RecordDecision:
 
 
 OrderCommand = PlaceOrder | ReplaceOrder | CancelOrder | CancelAll
-EngineCommand = PlaceOrder | ReplaceOrder | CancelOrder | CancelAll | PersistState | RecordDecision
+EngineCommand = PlaceOrder | ReplaceOrder | CancelOrder | CancelAll | ResyncAccount | PersistState | RecordDecision
 
 
 def describe_command(command: OrderCommand) -> dict[str, Any]:

@@ -183,3 +183,16 @@ class AccountStreamGap:
 
 
 AccountEvent = OrderUpdate | FillEvent | PositionUpdate | BalanceUpdate | AccountResynced | AccountStreamGap
+
+
+def symbol_of(event: AccountEvent) -> str | None:
+    """The market `event` belongs to; None for account-wide events (balance, a stream gap)."""
+    if isinstance(event, OrderUpdate):
+        return event.order.symbol
+    if isinstance(event, FillEvent):
+        return event.fill.symbol
+    if isinstance(event, PositionUpdate):
+        return event.position.symbol
+    if isinstance(event, AccountResynced):
+        return event.symbol
+    return None

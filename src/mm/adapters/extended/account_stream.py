@@ -26,25 +26,13 @@ from mm.domain.orders import (
     AccountEvent,
     AccountResynced,
     AccountStreamGap,
-    FillEvent,
     OpenOrder,
     OrderUpdate,
-    PositionUpdate,
+    symbol_of,
 )
 from mm.ports.errors import OrderNotFound, RetryableError
 
 _log = structlog.get_logger(__name__)
-
-
-def _symbol_of(event: AccountEvent) -> str | None:
-    """The market an event belongs to; None for account-wide events (balance)."""
-    if isinstance(event, OrderUpdate):
-        return event.order.symbol
-    if isinstance(event, FillEvent):
-        return event.fill.symbol
-    if isinstance(event, PositionUpdate):
-        return event.position.symbol
-    return None
 
 
 class _AccountFrames:
@@ -66,7 +54,7 @@ class _AccountFrames:
         if is_first:
             self._known.fills.start_at(frame.ts_ms)
         for event in account_events_from_frame(frame, received_ts_ms):
-            symbol = _symbol_of(event)
+            symbol = symbol_of(event)
             if symbol is None or symbol in self._symbols:
                 applied = self._known.apply(event)
                 if applied is not None:

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 
 from mm.adapters.sim.exchange import SimulatedExchange
-from mm.domain.orders import AccountEvent, FillEvent, OrderUpdate, PositionUpdate
+from mm.domain.orders import AccountEvent, symbol_of
 
 
 class SimulatedAccountStream:
@@ -27,7 +27,7 @@ class SimulatedAccountStream:
         try:
             while not self._is_closed:
                 for event in self._exchange.drain_events():
-                    if _symbol_of(event) in wanted:
+                    if symbol_of(event) in wanted:
                         yield event
                 if self._is_closed:
                     break
@@ -39,13 +39,3 @@ class SimulatedAccountStream:
     async def aclose(self) -> None:
         self._is_closed = True
         self._events_waiting.set()
-
-
-def _symbol_of(event: AccountEvent) -> str | None:
-    if isinstance(event, OrderUpdate):
-        return event.order.symbol
-    if isinstance(event, FillEvent):
-        return event.fill.symbol
-    if isinstance(event, PositionUpdate):
-        return event.position.symbol
-    return None

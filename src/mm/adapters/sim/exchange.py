@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import deque
 from collections.abc import Callable
 from decimal import Decimal
 
 from mm.adapters.sim.fill_models import FillModel, TouchFillModel
 from mm.adapters.sim.live_orders import LiveOrders
 from mm.adapters.sim.order_entry import OrderEntry, check_symbol
-from mm.adapters.sim.pending_requests import PendingCancel, PendingCancelAll, PendingPlace, PendingRequest
+from mm.adapters.sim.pending_requests import (
+    NEVER_MS,
+    PendingCancel,
+    PendingCancelAll,
+    PendingPlace,
+    PendingRequest,
+    RequestQueue,
+)
 from mm.adapters.sim.sim_account import SimulatedAccount
 from mm.adapters.sim.sim_order import SimOrder
 from mm.adapters.sim.top_of_book import TopOfBook, price_to_ticks
@@ -38,8 +44,6 @@ from mm.domain.orders import (
 from mm.domain.side import Side
 from mm.domain.tick_grid import TickGrid
 from mm.ports.errors import InvalidRequest, OrderNotFound
-
-_NEVER_MS = 1 << 62
 
 
 class SimulatedExchange:
@@ -67,9 +71,8 @@ class SimulatedExchange:
         self._book = TopOfBook()
         self._bbo = (math.nan, 0.0, math.nan, 0.0)
         self._orders: dict[str, SimOrder] = {}
-        self._pending: deque[PendingRequest] = deque()
-        self._dead_man_deadline_ms = _NEVER_MS
-        self._next_due_ms = _NEVER_MS
+        self._requests = RequestQueue(order_latency_ms)
+        self._next_due_ms = NEVER_MS  # the queue's next due time, kept here: the hot path reads it per row
         self._now_ms = start_ts_ms
         self._exchange_order_ids = itertools.count(1)
         self._entry = OrderEntry(instrument)
@@ -82,8 +85,6 @@ class SimulatedExchange:
     def now_ms(self) -> int:
         """The latest time the exchange has processed."""
         return self._now_ms
-
-    # --- market data (the hot path) ---------------------------------------------------------------
 
     def on_bbo(self, ts_ms: int, bid_px: float, bid_sz: float, ask_px: float, ask_sz: float) -> None:
         """Take a recorded best bid/offer change; requests due by `ts_ms` arrive first."""
@@ -118,8 +119,6 @@ class SimulatedExchange:
         elif ts_ms > self._now_ms:
             self._now_ms = ts_ms
 
-    # --- account events -----------------------------------------------------------------------------
-
     def drain_events(self) -> list[AccountEvent]:
         """Every account event since the last drain, in the order they happened."""
         events, self._events = self._events, []
@@ -129,15 +128,13 @@ class SimulatedExchange:
         """Call `listener` whenever new events are waiting (for an async consumer)."""
         self._listener = listener
 
-    # --- order entry: requests sent at `now_ms` (call `advance_to` first to stamp a later time) ------
-
     def submit_place(self, request: OrderRequest) -> PlacedOrder:
         """Send a post-only order; retrying a client order id returns the first placement."""
         known = self._orders.get(request.client_order_id)
         if known is not None:
             return PlacedOrder(known.client_order_id, known.exchange_order_id)
         order = self._new_order(request)
-        self._send(PendingPlace(self._arrival_ms(), order))
+        self._send(PendingPlace(self._requests.arrival_ms(self._now_ms), order))
         return PlacedOrder(order.client_order_id, order.exchange_order_id)
 
     def submit_replace(self, previous_client_order_id: str, request: OrderRequest) -> PlacedOrder:
@@ -149,7 +146,7 @@ class SimulatedExchange:
         if previous is None or not previous.is_open:
             raise OrderNotFound(f"replace: no open order {previous_client_order_id!r}")
         order = self._new_order(request)
-        self._send(PendingPlace(self._arrival_ms(), order, previous_client_order_id))
+        self._send(PendingPlace(self._requests.arrival_ms(self._now_ms), order, previous_client_order_id))
         return PlacedOrder(order.client_order_id, order.exchange_order_id)
 
     def submit_cancel(self, symbol: str, client_order_id: str) -> None:
@@ -157,28 +154,26 @@ class SimulatedExchange:
         check_symbol(self.instrument, symbol)
         if client_order_id not in self._orders:
             raise OrderNotFound(f"cancel: unknown order {client_order_id!r}")
-        self._send(PendingCancel(self._arrival_ms(), client_order_id))
+        self._send(PendingCancel(self._requests.arrival_ms(self._now_ms), client_order_id))
 
     def submit_cancel_all(self, symbol: str) -> None:
         check_symbol(self.instrument, symbol)
-        self._send(PendingCancelAll(self._arrival_ms()))
+        self._send(PendingCancelAll(self._requests.arrival_ms(self._now_ms)))
 
     def arm_dead_man_switch(self, countdown_s: int) -> None:
         """Cancel all our orders unless re-armed within `countdown_s` from now; 0 disarms."""
         if countdown_s < 0:
             raise InvalidRequest(f"dead man's switch countdown must not be negative, got {countdown_s}")
-        self._dead_man_deadline_ms = self._now_ms + countdown_s * 1000 if countdown_s else _NEVER_MS
-        self._refresh_next_due()
-
-    # --- reads ---------------------------------------------------------------------------------------
+        self._requests.dead_man_deadline_ms = self._now_ms + countdown_s * 1000 if countdown_s else NEVER_MS
+        self._next_due_ms = self._requests.next_due_ms()
 
     def open_orders(self) -> list[OpenOrder]:
-        return [self._open_order(order) for order in self._live.by_client_id.values()]
+        return [order.to_open_order(self.instrument.symbol, self._grid) for order in self._live.by_client_id.values()]
 
     def order(self, client_order_id: str) -> OpenOrder | None:
         """Any order ever sent, in its current state; None for an unknown id."""
         order = self._orders.get(client_order_id)
-        return None if order is None else self._open_order(order)
+        return None if order is None else order.to_open_order(self.instrument.symbol, self._grid)
 
     def position(self) -> Position:
         position = self.account.position()
@@ -190,34 +185,22 @@ class SimulatedExchange:
             realised_pnl=position.realised_pnl,
         )
 
-    # --- time: arriving requests and the dead man's switch -----------------------------------------
-
     def _process_due(self, ts_ms: int) -> None:
-        while True:
-            request_ms = self._pending[0].arrival_ts_ms if self._pending else _NEVER_MS
-            due_ms = min(request_ms, self._dead_man_deadline_ms)
-            if due_ms > ts_ms:
-                break
+        """Let the requests and the dead man's switch due by `ts_ms` take effect, in time order."""
+        requests = self._requests
+        while (due := requests.pop_due(ts_ms)) is not None:
+            due_ms, request = due
             self._now_ms = max(self._now_ms, due_ms)
-            if self._dead_man_deadline_ms <= request_ms:  # on a tie the switch wins: the safer outcome
-                self._dead_man_deadline_ms = _NEVER_MS
+            if request is None:
                 self._cancel_all(RejectReason.NONE)
             else:
-                self._arrive(self._pending.popleft())
+                self._arrive(request)
         self._now_ms = max(self._now_ms, ts_ms)
-        self._refresh_next_due()
-
-    def _refresh_next_due(self) -> None:
-        request_ms = self._pending[0].arrival_ts_ms if self._pending else _NEVER_MS
-        self._next_due_ms = min(request_ms, self._dead_man_deadline_ms)
-
-    def _arrival_ms(self) -> int:
-        last_ms = self._pending[-1].arrival_ts_ms if self._pending else self._now_ms
-        return max(self._now_ms + self.order_latency_ms, last_ms)
+        self._next_due_ms = requests.next_due_ms()
 
     def _send(self, request: PendingRequest) -> None:
-        self._pending.append(request)
-        self._refresh_next_due()
+        self._requests.append(request)
+        self._next_due_ms = self._requests.next_due_ms()
         if self.order_latency_ms == 0:
             self._process_due(self._now_ms)
 
@@ -265,8 +248,6 @@ class SimulatedExchange:
         if refresh_band:
             self._refresh_watch_band()
         self._emit_order(order)
-
-    # --- matching -----------------------------------------------------------------------------------
 
     def _refreshed_book(self) -> TopOfBook:
         bid_px, bid_sz, ask_px, ask_sz = self._bbo
@@ -332,8 +313,6 @@ class SimulatedExchange:
             self._bid_level_lo = self._ask_level_lo = math.inf
             self._bid_level_hi = self._ask_level_hi = -math.inf
 
-    # --- conversions and events -------------------------------------------------------------------
-
     def _new_order(self, request: OrderRequest) -> SimOrder:
         order = self._entry.new_order(
             request, exchange_order_id=f"sim-{next(self._exchange_order_ids)}", ts_ms=self._now_ms
@@ -341,25 +320,8 @@ class SimulatedExchange:
         self._orders[order.client_order_id] = order
         return order
 
-    def _open_order(self, order: SimOrder) -> OpenOrder:
-        """The exact view the port hands out."""
-        grid = self._grid
-        return OpenOrder(
-            client_order_id=order.client_order_id,
-            exchange_order_id=order.exchange_order_id,
-            symbol=self.instrument.symbol,
-            side=order.side,
-            price=grid.price_of(order.price_ticks),
-            size=grid.size_of(order.size_steps),
-            filled_size=grid.size_of(order.filled_steps),
-            status=order.status,
-            created_ts_ms=order.created_ts_ms,
-            updated_ts_ms=order.updated_ts_ms,
-            reason=order.reason,
-        )
-
     def _emit_order(self, order: SimOrder) -> None:
-        self._emit(OrderUpdate(self._open_order(order), self._now_ms))
+        self._emit(OrderUpdate(order.to_open_order(self.instrument.symbol, self._grid), self._now_ms))
 
     def _emit(self, event: AccountEvent) -> None:
         self._events.append(event)

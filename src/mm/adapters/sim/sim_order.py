@@ -1,13 +1,14 @@
 """One of our orders inside the simulated exchange, in integer ticks and steps for the hot path.
 
 Mutable on purpose: fills and queue moves update it in place millions of times per replay. It
-becomes an exact `OpenOrder` only when it crosses the port boundary (`SimulatedExchange._open_order`).
+becomes an exact `OpenOrder` only when it crosses the port boundary (`SimOrder.to_open_order`).
 """
 
 from __future__ import annotations
 
-from mm.domain.orders import OrderStatus, RejectReason
+from mm.domain.orders import OpenOrder, OrderStatus, RejectReason
 from mm.domain.side import Side
+from mm.domain.tick_grid import TickGrid
 
 
 class SimOrder:
@@ -68,6 +69,22 @@ class SimOrder:
         self.status = status
         self.reason = reason
         self.updated_ts_ms = ts_ms
+
+    def to_open_order(self, symbol: str, grid: TickGrid) -> OpenOrder:
+        """The exact view the port hands out: prices and sizes back from ticks and steps."""
+        return OpenOrder(
+            client_order_id=self.client_order_id,
+            exchange_order_id=self.exchange_order_id,
+            symbol=symbol,
+            side=self.side,
+            price=grid.price_of(self.price_ticks),
+            size=grid.size_of(self.size_steps),
+            filled_size=grid.size_of(self.filled_steps),
+            status=self.status,
+            created_ts_ms=self.created_ts_ms,
+            updated_ts_ms=self.updated_ts_ms,
+            reason=self.reason,
+        )
 
     def __repr__(self) -> str:
         return (

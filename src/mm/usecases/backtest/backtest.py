@@ -26,7 +26,7 @@ from mm.domain.tape_grid import infer_instrument
 from mm.ports.backtest_run_store import BacktestRunStore
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.ports.replay_venue import ReplayVenue
-from mm.usecases.backtest.replay import Replay, ReplayTiming
+from mm.usecases.backtest.replay import Replay
 from mm.usecases.backtest.replay_log import QuoteChange, ReplayCounts
 from mm.usecases.backtest.results import (
     ModeInterval,
@@ -38,6 +38,7 @@ from mm.usecases.backtest.results import (
     pause_intervals,
     pnl_samples,
 )
+from mm.usecases.backtest.simulated_executor import ReplayTiming
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.quote_engine import QuoteEngine
 

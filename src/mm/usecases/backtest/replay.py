@@ -1,14 +1,14 @@
 """The backtest's replay loop: recorded columns through the live quote engine and a simulated venue.
 
-The engine is the executor's own `QuoteEngine`; the loop only plays the parts the executor's tasks
-and the network play live, on simulated time:
+The engine is the executor's own `QuoteEngine`; a `SimulatedExecutor` plays the parts the
+executor's tasks and the network play live, on simulated time, and this loop walks the rows:
 
 - the venue sees each recorded row at its time; the engine sees it `market_data_latency_ms` later,
   and sees the venue's answers and account events that much after they happen;
 - order requests reach the venue after the venue's own `order_latency_ms`;
 - the engine's timer is polled on a `timer_resolution_ms` grid, as the executor's timer task does;
-- after a cancel-all is answered the venue's open orders are read back, as the executor's order
-  sender does, so PAUSE learns it is flat.
+- account reads the engine asks for (`ResyncAccount`, after an answered cancel-all) take at least a
+  millisecond at the venue and come back a market-data latency later.
 
 At each instant, in this order: the venue catches up (requests arriving), answers due reach the
 engine, the engine's timer fires, the venue takes the recorded rows of that millisecond, answers
@@ -24,26 +24,9 @@ bookkeeping. Decisions run only on the engine's throttled ticks.
 
 from __future__ import annotations
 
-import heapq
-from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from mm.domain.backtest_run import ModeChange
-from mm.domain.engine_commands import (
-    CancelAll,
-    CancelOrder,
-    EngineCommand,
-    OrderCommand,
-    PlaceOrder,
-    RecordDecision,
-    ReplaceOrder,
-)
-from mm.domain.fill_summary import FillRecord
 from mm.domain.market_tape import MarketTape
-from mm.domain.order_outcomes import RequestFailure
-from mm.domain.orders import AccountEvent, AccountResynced, FillEvent, OrderStatus, OrderUpdate, RejectReason
-from mm.ports.errors import InvalidRequest, OrderNotFound, OrderRejected
 from mm.ports.replay_venue import ReplayVenue
 from mm.usecases.backtest.replay_columns import (
     BOOK,
@@ -55,25 +38,11 @@ from mm.usecases.backtest.replay_columns import (
     merged_engine_rows,
     merged_venue_rows,
 )
-from mm.usecases.backtest.replay_log import QuoteChange, ReplayLog
+from mm.usecases.backtest.replay_log import ReplayLog
+from mm.usecases.backtest.simulated_executor import NEVER_MS, ReplayTiming, SimulatedExecutor
 from mm.usecases.trading.quote_engine import QuoteEngine
 
-NEVER_MS = 1 << 62
 PROGRESS_EVERY_ROWS = 1 << 16
-
-_EVENT, _SUCCEEDED, _FAILED, _READ_OPEN_ORDERS = range(4)
-
-
-@dataclass(frozen=True, slots=True)
-class ReplayTiming:
-    """Simulated delays. `timer_resolution_ms` 0 fires the engine's timer exactly when due."""
-
-    market_data_latency_ms: int = 0
-    timer_resolution_ms: int = 10
-
-    def __post_init__(self) -> None:
-        if self.market_data_latency_ms < 0 or self.timer_resolution_ms < 0:
-            raise ValueError("latency and timer resolution must not be negative")
 
 
 class Replay:
@@ -92,37 +61,27 @@ class Replay:
         self.venue = venue
         self.timing = timing or ReplayTiming()
         self.log = ReplayLog()
-        self._start_ms = start_ms
+        self.executor = SimulatedExecutor(engine, venue, self.log, start_ms=start_ms, timing=self.timing)
         self._progress = progress
         self._rows_total = 0
-        self._deliveries: list[tuple[int, int, int, object, object]] = []
-        self._arrivals: deque[int] = deque()  # when requests in flight reach the venue
-        self._sequence = 0
-        self._timer_at = NEVER_MS
-        self._last_fired_ms = -NEVER_MS
-        self._seen_decision: object = None
-        self._last_mode_key: tuple[object, ...] | None = None
-        self._last_quote_key: tuple[int, int, int, int] | None = None
-        self._exchange = engine.config.exchange
-        self._symbol = engine.config.symbol
-
-    # --- the loop ------------------------------------------------------------------------------
 
     def run(self, tape: MarketTape) -> ReplayLog:
         """Replay every row of `tape` (in time order), then let answers still in flight land."""
         columns = ReplayColumns.of(tape)
         self._rows_total = tape.row_count
-        self._begin()
+        self.executor.begin()
         if columns.needs_merged_rows:
             self._run_mixed(columns)
         else:
             self._run_book_and_trades(columns)
-        self._finish()
+        self.executor.finish()
         return self.log
 
     def _run_book_and_trades(self, c: ReplayColumns) -> None:  # noqa: PLR0912, PLR0915 - the hot loop, inlined on purpose (measured)
         """The loop for tapes of book and trade rows only (every shared recording): the fast path."""
-        engine, venue, log = self.engine, self.venue, self.log
+        engine, venue, log, executor = self.engine, self.venue, self.log, self.executor
+        catch_up_venue, deliver_until, fire_timer = executor.catch_up_venue, executor.deliver_until, executor.fire_timer
+        send_on, after_engine_call = executor.send_on, executor.after_engine_call
         on_bbo, on_trade, drain_events = venue.on_bbo, venue.on_trade, venue.drain_events
         engine_on_bbo, market_on_bbo = engine.on_bbo_values, engine.market.on_bbo
         book_ts, bid_px, bid_sz, ask_px, ask_sz = c.book_ts, c.bid_px, c.bid_sz, c.ask_px, c.ask_sz
@@ -136,7 +95,7 @@ class Replay:
         )
         book_count, trade_count = len(book_ts), len(trade_ts)
         latency = self.timing.market_data_latency_ms
-        deliveries, arrivals = self._deliveries, self._arrivals
+        deliveries, arrivals = executor.deliveries, executor.arrivals
         book_row = trade_row = engine_row = 0
         next_progress = PROGRESS_EVERY_ROWS
         skipped = 0
@@ -148,15 +107,15 @@ class Replay:
             now = venue_ms if venue_ms < engine_ms else engine_ms
             if now >= NEVER_MS:
                 break  # the data is over: no more time is simulated
-            now = min(now, self._timer_at)
+            now = min(now, executor.timer_at)
             if deliveries and deliveries[0][0] < now:
                 now = deliveries[0][0]
             if arrivals and arrivals[0] <= now:
-                self._catch_up_venue(now)
+                catch_up_venue(now)
             if deliveries and deliveries[0][0] <= now:
-                self._deliver_until(now)
-            if self._timer_at <= now:
-                self._fire_timer(now)
+                deliver_until(now)
+            if executor.timer_at <= now:
+                fire_timer(now)
             if venue_ms == now:
                 while book_row < book_count and book_ts[book_row] == now:
                     on_bbo(now, bid_px[book_row], bid_sz[book_row], ask_px[book_row], ask_sz[book_row])
@@ -169,9 +128,9 @@ class Replay:
                     trade_row += 1
                 events = drain_events()
                 if events:
-                    self._send_on(events, now)
+                    send_on(events, now)
                 if deliveries and deliveries[0][0] <= now:
-                    self._deliver_until(now)
+                    deliver_until(now)
             if engine_ms == now:
                 recorded_ms = book_ts[engine_row]
                 last_row = engine_row
@@ -182,7 +141,7 @@ class Replay:
                     now, e_bid_px[last_row], e_bid_sz[last_row], e_ask_px[last_row], e_ask_sz[last_row]
                 )
                 engine_row = last_row + 1
-                self._after_engine_call(commands, now)
+                after_engine_call(commands, now)
             if book_row + trade_row >= next_progress:
                 self._report_progress(book_row + trade_row)
                 next_progress += PROGRESS_EVERY_ROWS
@@ -192,6 +151,7 @@ class Replay:
 
     def _run_mixed(self, c: ReplayColumns) -> None:
         """Tapes with mark/index prices, liquidation prints or gaps: every engine input kind, in time order."""
+        executor = self.executor
         latency = self.timing.market_data_latency_ms
         venue_rows = merged_venue_rows(c)
         engine_rows = merged_engine_rows(c)
@@ -202,16 +162,18 @@ class Replay:
             engine_ms = engine_rows[engine_at][0] + latency if engine_at < len(engine_rows) else NEVER_MS
             if min(venue_ms, engine_ms) >= NEVER_MS:
                 break  # the data is over: no more time is simulated
-            now = min(venue_ms, engine_ms, self._timer_at, self._deliveries[0][0] if self._deliveries else NEVER_MS)
-            self._catch_up_venue(now)
-            self._deliver_until(now)
-            if self._timer_at <= now:
-                self._fire_timer(now)
+            now = min(
+                venue_ms, engine_ms, executor.timer_at, executor.deliveries[0][0] if executor.deliveries else NEVER_MS
+            )
+            executor.catch_up_venue(now)
+            executor.deliver_until(now)
+            if executor.timer_at <= now:
+                executor.fire_timer(now)
             while venue_at < len(venue_rows) and venue_rows[venue_at][0] == now:
                 skipped += self._apply_venue_row(c, venue_rows[venue_at], now)
                 venue_at += 1
-            self._collect_venue_events(now)
-            self._deliver_until(now)
+            executor.collect_venue_events(now)
+            executor.deliver_until(now)
             if engine_ms == now:
                 group_end = engine_at
                 while group_end < len(engine_rows) and engine_rows[group_end][0] == engine_rows[engine_at][0]:
@@ -224,20 +186,20 @@ class Replay:
 
     def _apply_engine_rows(self, c: ReplayColumns, group: list[tuple[int, int, int]], now: int) -> None:
         """One millisecond's rows into the engine: market rows together, gap starts and ends as the live feed reports them."""
-        engine = self.engine
+        engine, executor = self.engine, self.executor
         market_rows: list[tuple[int, int, int]] = []
         for row in group:
             _ts, kind, index = row
             if kind in (GAP_START, GAP_END):
                 if market_rows:
-                    self._after_engine_call(apply_engine_group(engine, c, market_rows, now), now)
+                    executor.after_engine_call(apply_engine_group(engine, c, market_rows, now), now)
                     market_rows = []
-                event = gap_event(c, kind, index, self._exchange, self._symbol)
-                self._after_engine_call(engine.on_market_event(event, now), now)
+                event = gap_event(c, kind, index, engine.config.exchange, engine.config.symbol)
+                executor.after_engine_call(engine.on_market_event(event, now), now)
             else:
                 market_rows.append(row)
         if market_rows:
-            self._after_engine_call(apply_engine_group(engine, c, market_rows, now), now)
+            executor.after_engine_call(apply_engine_group(engine, c, market_rows, now), now)
 
     def _apply_venue_row(self, c: ReplayColumns, row: tuple[int, int, int], now: int) -> int:
         """Feed one book or trade row to the venue; returns 1 for a history print it skipped."""
@@ -249,186 +211,6 @@ class Replay:
             return 1
         self.venue.on_trade(now, c.trade_px[index], c.trade_sz[index], c.trade_side[index])
         return 0
-
-    # --- start and end -------------------------------------------------------------------------
-
-    def _begin(self) -> None:
-        """Start as the executor does: the venue's (empty) open orders and position are the truth."""
-        self.venue.advance_to(self._start_ms)
-        self._schedule(self._start_ms, _READ_OPEN_ORDERS, None, None)
-        self._deliver_until(self._start_ms)
-        self._refresh_timer(self._start_ms)
-
-    def _finish(self) -> None:
-        """After the last row only answers already on their way land; no further time is simulated."""
-        while self._deliveries:
-            now = self._deliveries[0][0]
-            self._catch_up_venue(now)
-            self._deliver_until(now)
-
-    # --- the engine's side ---------------------------------------------------------------------
-
-    def _fire_timer(self, now: int) -> None:
-        self._last_fired_ms = now
-        self._after_engine_call(self.engine.on_timer(now), now)
-
-    def _after_engine_call(self, commands: Sequence[EngineCommand], now: int) -> None:
-        if self.engine.last_decision is not self._seen_decision:
-            self._observe_tick(now)
-        if commands:
-            self._execute(commands, now)
-        self._refresh_timer(now)
-
-    def _refresh_timer(self, now: int) -> None:
-        """When the engine's timer fires next: at the first poll of the timer grid at or after its due time.
-
-        The executor's timer task sleeps one resolution, then calls `on_timer` if due (or if the
-        engine has never ticked: `next_timer_ms` None); polls fall at start + k x resolution, k >= 1.
-        """
-        due_ms = self.engine.next_timer_ms()
-        resolution = self.timing.timer_resolution_ms
-        if due_ms is None:
-            due_ms = now + 1 if resolution else now
-        if resolution:
-            origin = self._start_ms
-            due_ms = origin + max(1, -((origin - due_ms) // resolution)) * resolution
-        if due_ms <= self._last_fired_ms:  # never twice at one instant, whatever the engine answers
-            due_ms = self._last_fired_ms + (resolution or 1)
-        self._timer_at = due_ms
-
-    def _observe_tick(self, now: int) -> None:
-        engine, log = self.engine, self.log
-        decision = engine.last_decision
-        self._seen_decision = decision
-        log.counts.ticks += 1
-        reasons = decision.reasons if decision is not None else ()
-        mode_key = (engine.mode, reasons)
-        if mode_key != self._last_mode_key:
-            self._last_mode_key = mode_key
-            log.modes.append(ModeChange(now, engine.mode, tuple(str(reason) for reason in reasons)))
-        bid, ask = engine.desired_quotes()
-        quote_key = (
-            bid.price_ticks if bid is not None else 0,
-            bid.size_steps if bid is not None else 0,
-            ask.price_ticks if ask is not None else 0,
-            ask.size_steps if ask is not None else 0,
-        )
-        if quote_key != self._last_quote_key:
-            self._last_quote_key = quote_key
-            log.quotes.append(QuoteChange.of(now, bid, ask))
-
-    def _execute(self, commands: Sequence[EngineCommand], now: int) -> None:
-        """Send the engine's order commands to the venue; answers come back after the latencies."""
-        for command in commands:
-            if isinstance(command, RecordDecision):
-                self.log.decisions.append(command.record)
-            elif isinstance(command, PlaceOrder | ReplaceOrder | CancelOrder | CancelAll):
-                self._send(command, now)
-        self._collect_venue_events(now)
-        if self._deliveries and self._deliveries[0][0] <= now:
-            self._deliver_until(now)
-
-    def _send(self, command: OrderCommand, now: int) -> None:
-        venue, counts = self.venue, self.log.counts
-        if venue.order_latency_ms:
-            self._arrivals.append(now + venue.order_latency_ms)
-        answered_ms = now + venue.order_latency_ms + self.timing.market_data_latency_ms
-        try:
-            if isinstance(command, PlaceOrder):
-                counts.places += 1
-                answer: object = venue.submit_place(command.request).exchange_order_id
-            elif isinstance(command, ReplaceOrder):
-                counts.replaces += 1
-                answer = venue.submit_replace(command.previous_client_order_id, command.request).exchange_order_id
-            elif isinstance(command, CancelOrder):
-                counts.cancels += 1
-                venue.submit_cancel(command.symbol, command.client_order_id)
-                answer = ""
-            else:
-                counts.cancel_alls += 1
-                venue.submit_cancel_all(command.symbol)
-                answer = ""
-        except (OrderNotFound, InvalidRequest, OrderRejected) as error:
-            counts.failed_requests += 1
-            failure = RequestFailure.NOT_FOUND if isinstance(error, OrderNotFound) else RequestFailure.REFUSED
-            self._schedule(answered_ms, _FAILED, command, failure)
-            return
-        self._schedule(answered_ms, _SUCCEEDED, command, answer)
-
-    # --- the venue's answers -------------------------------------------------------------------
-
-    def _schedule(self, at_ms: int, kind: int, payload: object, detail: object) -> None:
-        self._sequence += 1
-        heapq.heappush(self._deliveries, (at_ms, self._sequence, kind, payload, detail))
-
-    def _catch_up_venue(self, now: int) -> None:
-        """Let the requests due by `now` arrive at the venue, and collect what they caused."""
-        arrivals = self._arrivals
-        while arrivals and arrivals[0] <= now:
-            arrivals.popleft()
-        self.venue.advance_to(now)
-        self._collect_venue_events(now)
-
-    def _collect_venue_events(self, now: int) -> None:
-        events = self.venue.drain_events()
-        if events:
-            self._send_on(events, now)
-
-    def _send_on(self, events: list[AccountEvent], now: int) -> None:
-        """Journal the venue's new account events and send them on their way to the engine."""
-        arrives_ms = now + self.timing.market_data_latency_ms
-        for event in events:
-            self._journal(event)
-            self._schedule(arrives_ms, _EVENT, event, None)
-
-    def _journal(self, event: AccountEvent) -> None:
-        log = self.log
-        if isinstance(event, FillEvent):
-            engine = self.engine
-            log.fills.append(FillRecord.of(self._exchange, event.fill, engine.mode, engine.params.version))
-        elif (
-            isinstance(event, OrderUpdate)
-            and event.order.status is OrderStatus.REJECTED
-            and event.order.reason is RejectReason.POST_ONLY_WOULD_CROSS
-        ):
-            log.counts.post_only_rejects += 1
-
-    def _deliver_until(self, now: int) -> None:
-        """Hand the engine every answer and account event due by `now`, in the order they were sent.
-
-        The timer is worked out once, after the last of them: nothing reads it in between, and it
-        depends only on the engine's state after the last delivery.
-        """
-        deliveries, engine = self._deliveries, self.engine
-        if not deliveries or deliveries[0][0] > now:
-            return
-        at_ms = now
-        while deliveries and deliveries[0][0] <= now:
-            at_ms, _sequence, kind, payload, detail = heapq.heappop(deliveries)
-            if kind == _EVENT:
-                commands = engine.on_account_event(payload, at_ms)  # type: ignore[arg-type]
-                if commands or engine.last_decision is not self._seen_decision:  # an account gap ticks at once
-                    self._after_engine_call(commands, at_ms)
-            elif kind == _SUCCEEDED:
-                engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]
-                if isinstance(payload, CancelAll):
-                    # The order sender reads the venue's open orders once the answer is in; that read
-                    # takes time too (modelled as at least a millisecond).
-                    read_ms = at_ms + max(1, self.venue.order_latency_ms)
-                    self._schedule(read_ms, _READ_OPEN_ORDERS, None, None)
-            elif kind == _FAILED:
-                engine.on_command_failed(payload, detail, at_ms)  # type: ignore[arg-type]
-            else:
-                self._read_open_orders(at_ms)
-        self._refresh_timer(at_ms)
-
-    def _read_open_orders(self, now: int) -> None:
-        """The venue's open orders and position, read at `now` and answered a market-data latency later."""
-        venue = self.venue
-        self._catch_up_venue(now)
-        answered_ms = now + self.timing.market_data_latency_ms
-        snapshot = AccountResynced(self._symbol, tuple(venue.open_orders()), venue.position(), answered_ms, now)
-        self._schedule(answered_ms, _EVENT, snapshot, None)
 
     def _report_progress(self, rows_done: int) -> None:
         progress = self._progress

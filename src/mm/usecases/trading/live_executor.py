@@ -30,6 +30,7 @@ from mm.domain.orders import (
     OrderStatus,
     OrderUpdate,
     PositionUpdate,
+    symbol_of,
 )
 from mm.domain.params import StrategyParams
 from mm.domain.side import Side
@@ -133,8 +134,6 @@ class LiveExecutor:
             await self._stop_after_failure()
             return 1
 
-    # --- start ---------------------------------------------------------------------------------
-
     async def _start(self) -> None:
         self._background = [
             self._spawn("journal-writer", self._journal.run()),
@@ -179,8 +178,6 @@ class LiveExecutor:
             position=str(position.size),
         )
         return engine
-
-    # --- run -----------------------------------------------------------------------------------
 
     async def _trade_until(self, stop: asyncio.Event) -> None:
         loops = [
@@ -243,15 +240,7 @@ class LiveExecutor:
     def _engines_for(self, event: AccountEvent) -> list[QuoteEngine]:
         if isinstance(event, AccountStreamGap):
             return list(self.engines.values())
-        symbol: str | None = None
-        if isinstance(event, OrderUpdate):
-            symbol = event.order.symbol
-        elif isinstance(event, FillEvent):
-            symbol = event.fill.symbol
-        elif isinstance(event, PositionUpdate):
-            symbol = event.position.symbol
-        elif isinstance(event, AccountResynced):
-            symbol = event.symbol
+        symbol = symbol_of(event)
         engine = self.engines.get(symbol) if symbol is not None else None
         return [engine] if engine is not None else []
 
@@ -326,8 +315,6 @@ class LiveExecutor:
             await self._clock.sleep(self.config.proposal_check_interval_s)
             for engine in self.engines.values():
                 await check.run(engine)
-
-    # --- stop ----------------------------------------------------------------------------------
 
     async def _shut_down(self) -> None:
         """SIGTERM: let answers in flight land, cancel everything until flat, then save and flush."""

@@ -1,10 +1,10 @@
-"""Sends the engine's order commands through the trading gateway and reports every answer back.
+"""Sends the engine's order commands and account reads through the trading gateway and reports every answer back.
 
 Each command runs as its own task, so the bid's replace does not wait for the ask's; the engine's
 planner already keeps at most one request in flight per side. Every typed venue error becomes a
-`RequestFailure` for the engine: a post-only cross, a refusal or a timeout never ends the loop. Only
-refused credentials are fatal. After a cancel-all the venue is asked at once what is still open,
-so PAUSE learns from REST, not only from the stream, when it is flat.
+`RequestFailure` for the engine (`failure_of`, shared with the backtest): a post-only cross, a
+refusal or a timeout never ends the loop. Only refused credentials are fatal. What follows an
+answer (after a cancel-all, a read of what is still open) is the engine's to ask.
 """
 
 from __future__ import annotations
@@ -14,40 +14,28 @@ from collections.abc import Callable, Sequence
 
 import structlog
 
-from mm.domain.engine_commands import CancelAll, CancelOrder, EngineCommand, OrderCommand, PlaceOrder, ReplaceOrder
+from mm.domain.engine_commands import (
+    CancelOrder,
+    EngineCommand,
+    OrderCommand,
+    PlaceOrder,
+    ReplaceOrder,
+    ResyncAccount,
+)
 from mm.domain.order_journal import answer_entry, sent_entry
 from mm.domain.order_outcomes import RequestFailure
 from mm.domain.orders import AccountResynced
 from mm.ports.clock import Clock
-from mm.ports.errors import (
-    AuthFailed,
-    ExchangeError,
-    ExchangeUnavailable,
-    InvalidRequest,
-    OrderNotFound,
-    OrderRejected,
-    PostOnlyWouldCross,
-    RateLimited,
-)
+from mm.ports.errors import AuthFailed, ExchangeError, ExchangeUnavailable, InvalidRequest, RateLimited
 from mm.ports.trading_gateway import TradingGateway
 from mm.usecases.trading.executor_metrics import ExecutorMetrics
 from mm.usecases.trading.journal_writer import JournalWriter
 from mm.usecases.trading.quote_engine import QuoteEngine
+from mm.usecases.trading.request_failures import failure_of
 
 _log = structlog.get_logger(__name__)
 
 CommandSink = Callable[[QuoteEngine, Sequence[EngineCommand]], None]
-
-
-def failure_of(error: ExchangeError) -> RequestFailure:
-    """The engine's view of a typed venue error (AuthFailed is handled before: it is fatal)."""
-    if isinstance(error, PostOnlyWouldCross):
-        return RequestFailure.POST_ONLY_WOULD_CROSS
-    if isinstance(error, OrderNotFound):
-        return RequestFailure.NOT_FOUND
-    if isinstance(error, OrderRejected | RateLimited):
-        return RequestFailure.REFUSED
-    return RequestFailure.UNKNOWN  # ExchangeUnavailable and anything unclassified: outcome unknown
 
 
 def command_kind(command: OrderCommand) -> str:
@@ -87,11 +75,15 @@ class OrderSender:
     def in_flight(self) -> int:
         return len(self._tasks)
 
-    def submit(self, engine: QuoteEngine, command: OrderCommand) -> None:
+    def submit(self, engine: QuoteEngine, command: OrderCommand | ResyncAccount) -> None:
         """Start sending `command` now, without waiting for the answer."""
-        self._journal.record_order(sent_entry(self._exchange, command, self._clock.now_ms()))
-        self._metrics.orders_sent.inc(symbol=engine.config.symbol, kind=command_kind(command))
-        task = asyncio.get_running_loop().create_task(self._send(engine, command))
+        if isinstance(command, ResyncAccount):
+            sending = self._resync(engine, command.symbol)
+        else:
+            self._journal.record_order(sent_entry(self._exchange, command, self._clock.now_ms()))
+            self._metrics.orders_sent.inc(symbol=engine.config.symbol, kind=command_kind(command))
+            sending = self._send(engine, command)
+        task = asyncio.get_running_loop().create_task(sending)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
@@ -118,10 +110,10 @@ class OrderSender:
             self._on_failure(engine, command, error)
             return
         now_ms = self._clock.now_ms()
-        engine.on_command_succeeded(command, exchange_order_id)
+        follow_ups = engine.on_command_succeeded(command, exchange_order_id)
         self._journal.record_order(answer_entry(self._exchange, command, now_ms, exchange_order_id=exchange_order_id))
-        if isinstance(command, CancelAll):
-            await self._check_open_orders(engine, command.symbol)
+        if follow_ups:
+            self._on_commands(engine, follow_ups)
 
     async def _call(self, command: OrderCommand) -> str:
         gateway = self._gateway
@@ -150,8 +142,8 @@ class OrderSender:
                 "order_request_failed", symbol=symbol, command=command_kind(command), failure=failure, error=str(error)
             )
 
-    async def _check_open_orders(self, engine: QuoteEngine, symbol: str) -> None:
-        """Read what is still open after a cancel-all; an unreadable answer is simply no evidence."""
+    async def _resync(self, engine: QuoteEngine, symbol: str) -> None:
+        """Read the venue's open orders and position for the engine; an unreadable answer is simply no evidence."""
         requested_ts_ms = self._clock.now_ms()
         try:
             open_orders = await self._gateway.open_orders(symbol)

@@ -11,7 +11,8 @@ time in with every call and execute the returned commands. Per call:
   state saves).
 
 Decisions run only on throttled ticks. A tick builds a `MarketSnapshot`, calls `decide`, and then
-either keeps PAUSE's cancel-all loop going or plans the fewest order requests for the quotes.
+either keeps PAUSE's cancel-all loop going or plans the fewest order requests for the quotes. What
+the engine knows of its own orders, position and errors lives in its `EngineAccount`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from mm.domain.engine_commands import (
     OrderCommand,
     PersistState,
     RecordDecision,
+    ResyncAccount,
 )
 from mm.domain.execution_plan import PlanPolicy, plan_orders
 from mm.domain.instrument import Instrument
-from mm.domain.inventory import Inventory
 from mm.domain.market_events import (
     BestBidOffer,
     FeedGap,
@@ -44,20 +45,10 @@ from mm.domain.market_state import MarketState
 from mm.domain.mode import Mode, ModeState
 from mm.domain.operations_record import OperationsRecord
 from mm.domain.order_issuer import OrderIssuer
-from mm.domain.order_outcomes import RequestFailure, apply_failure, apply_success
+from mm.domain.order_outcomes import RequestFailure
 from mm.domain.order_rate_budget import OrderRateBudget
-from mm.domain.orders import (
-    AccountEvent,
-    AccountResynced,
-    AccountStreamGap,
-    FillEvent,
-    OrderUpdate,
-    PositionUpdate,
-    RejectReason,
-)
-from mm.domain.own_orders import OwnOrders
+from mm.domain.orders import AccountEvent
 from mm.domain.params import StrategyParams
-from mm.domain.pause_guard import CancelAllGuard
 from mm.domain.quoting import DesiredQuote
 from mm.domain.risk import RiskCounters
 from mm.domain.rollout import OperationalFacts
@@ -65,11 +56,10 @@ from mm.domain.saved_engine_state import SavedEngineState, from_snapshot, to_sna
 from mm.domain.strategy_snapshot import StrategySnapshot
 from mm.domain.throttle import TickThrottle
 from mm.domain.tick_grid import TickGrid
-from mm.domain.windows import RollingWindow
+from mm.usecases.trading.engine_account import EngineAccount
 from mm.usecases.trading.engine_config import EngineConfig
 
 NO_COMMANDS: tuple[EngineCommand, ...] = ()
-_ACCOUNT_STREAM = "account"
 
 
 class QuoteEngine:
@@ -83,24 +73,22 @@ class QuoteEngine:
         self.grid = TickGrid(instrument)
         self.params = params
         self.market = MarketState(params.liquidation_window_ms)
-        self.orders = OwnOrders(config.symbol, instrument.tick_size, instrument.step_size)
-        self.inventory = Inventory()
+        self._operations = OperationsRecord()
+        self.account = EngineAccount(config, instrument, params.error_window_ms, self.market, self._operations)
+        self.orders = self.account.orders  # the tick reads these directly: one attribute lookup less
+        self.inventory = self.account.inventory
+        self._guard = self.account.guard
+        self._errors = self.account.errors
         self.mode_state = ModeState.starting(now_ms)
         self.last_decision: Decision | None = None
         self._throttle = TickThrottle(params.min_tick_interval_ms, params.max_tick_interval_ms)
         self._policy = PlanPolicy(params.refresh_interval_ms, params.price_tolerance_bps)
         self._budget = OrderRateBudget(config.max_requests_per_second, config.max_requests_per_minute)
-        self._guard = CancelAllGuard(config.cancel_all_resend_ms)
-        self._errors = RollingWindow(params.error_window_ms)
-        self._operations = OperationsRecord()
         self._decision_log = DecisionLog(config.exchange, config.symbol, config.decision_heartbeat_ms)
         self._forced_pause_reasons: tuple[str, ...] = ()
-        self._account_gap_ts_ms: int | None = None
         self._issuer = OrderIssuer(config.symbol, config.client_order_id_prefix)
         self._saved_version = 0
         self._last_save_ms = now_ms
-
-    # --- state ---------------------------------------------------------------------------------
 
     @property
     def mode(self) -> Mode:
@@ -162,8 +150,6 @@ class QuoteEngine:
         self._throttle.set_intervals(params.min_tick_interval_ms, params.max_tick_interval_ms)
         self._policy = PlanPolicy(params.refresh_interval_ms, params.price_tolerance_bps)
 
-    # --- market data: fast path ----------------------------------------------------------------
-
     def on_bbo_values(
         self, ts_ms: int, bid_px: float | None, bid_sz: float | None, ask_px: float | None, ask_sz: float | None
     ) -> Sequence[EngineCommand]:
@@ -192,8 +178,6 @@ class QuoteEngine:
         if self._throttle.on_event(ts_ms):
             return self._tick(ts_ms)
         return NO_COMMANDS
-
-    # --- market data: normalized events --------------------------------------------------------
 
     def on_market_event(self, event: MarketEvent, now_ms: int) -> Sequence[EngineCommand]:
         """Feed one normalized event, stamped with `now_ms`; events of other markets are ignored."""
@@ -224,55 +208,14 @@ class QuoteEngine:
             self.market.on_recovered(event.stream)
         return self._tick(now_ms)
 
-    # --- account -------------------------------------------------------------------------------
-
     def on_account_event(self, event: AccountEvent, now_ms: int) -> Sequence[EngineCommand]:
         """Take in what the venue says about our account; a stream gap pauses at once."""
-        if isinstance(event, OrderUpdate):
-            self._on_order_update(event, now_ms)
-        elif isinstance(event, FillEvent):
-            if event.fill.symbol == self.config.symbol:
-                self.inventory.on_fill(event.fill)
-        elif isinstance(event, PositionUpdate):
-            if event.position.symbol == self.config.symbol:
-                self.inventory.on_position(event.position)
-        elif isinstance(event, AccountResynced):
-            if event.symbol == self.config.symbol:
-                self._on_resync(event)
-        elif isinstance(event, AccountStreamGap):
-            self._account_gap_ts_ms = event.detected_ts_ms
-            self.market.on_gap(_ACCOUNT_STREAM)
-            self._operations.on_gap(now_ms)
+        if self.account.on_event(event, now_ms):
             return self._tick(now_ms)
-        has_orders = not self.orders.is_empty
-        self._guard.confirm_if_flat(has_orders)
-        if self._guard.is_pausing and self._guard.should_send(now_ms, has_orders):
+        guard = self._guard
+        if guard.is_pausing and guard.should_send(now_ms, not self.orders.is_empty):
             return self._cancel_all(now_ms)  # an order turned up in PAUSE: no waiting for the next tick
         return NO_COMMANDS
-
-    def _on_order_update(self, event: OrderUpdate, now_ms: int) -> None:
-        order = event.order
-        if order.symbol != self.config.symbol:
-            return
-        was_known = order.client_order_id in self.orders
-        self.orders.on_order_update(order)
-        if order.status.is_open:
-            return
-        if was_known:
-            self._guard.on_order_closed()
-        if order.reason not in (RejectReason.NONE, RejectReason.REPLACED, RejectReason.POST_ONLY_WOULD_CROSS):
-            self._count_error(now_ms)
-
-    def _on_resync(self, event: AccountResynced) -> None:
-        open_orders = [o for o in event.open_orders if o.symbol == self.config.symbol and o.status.is_open]
-        self.orders.on_sync(open_orders, event.received_ts_ms, self.config.absent_grace_ms)
-        self.inventory.on_position(event.position)
-        self._guard.on_snapshot(len(open_orders), event.received_ts_ms, event.requested_ts_ms)
-        gap_ts_ms = self._account_gap_ts_ms
-        if gap_ts_ms is not None and event.received_ts_ms >= gap_ts_ms:
-            # A full REST snapshot after the outage: orders and position are known again.
-            self._account_gap_ts_ms = None
-            self.market.on_recovered(_ACCOUNT_STREAM)
 
     def on_venue_flat(self, now_ms: int) -> None:
         """The venue listed no open order of ours while no request was in flight: forget every order.
@@ -280,25 +223,18 @@ class QuoteEngine:
         Only the executor's shutdown can know that nothing is in flight; the grace of ordinary
         snapshots does not apply then.
         """
-        self.orders.on_sync((), now_ms, absent_grace_ms=0)
+        self.account.on_venue_flat(now_ms)
 
-    # --- answers to our commands ---------------------------------------------------------------
-
-    def on_command_succeeded(self, command: OrderCommand, exchange_order_id: str = "") -> None:
-        apply_success(self.orders, command, exchange_order_id)
+    def on_command_succeeded(self, command: OrderCommand, exchange_order_id: str = "") -> Sequence[EngineCommand]:
+        """The venue accepted `command`. An answered cancel-all is followed by a read of what is still open."""
+        self.account.on_succeeded(command, exchange_order_id)
+        if isinstance(command, CancelAll):
+            return (ResyncAccount(command.symbol),)
+        return NO_COMMANDS
 
     def on_command_failed(self, command: OrderCommand, failure: RequestFailure, now_ms: int) -> None:
         """The venue refused, could not find, or did not answer `command`; a post-only cross waits for the next tick."""
-        apply_failure(self.orders, command, failure, now_ms)
-        if failure.is_exchange_error:
-            self._count_error(now_ms)
-        self._guard.confirm_if_flat(not self.orders.is_empty)
-
-    def _count_error(self, now_ms: int) -> None:
-        self._errors.add(now_ms)
-        self._operations.on_error(now_ms)
-
-    # --- time ----------------------------------------------------------------------------------
+        self.account.on_failed(command, failure, now_ms)
 
     def next_timer_ms(self) -> int | None:
         """When `on_timer` must be called next (None: at once, nothing has ticked yet)."""
@@ -346,8 +282,6 @@ class QuoteEngine:
         if reason not in self._forced_pause_reasons:
             self._forced_pause_reasons = (*self._forced_pause_reasons, reason)
         return self._tick(now_ms)
-
-    # --- the tick ------------------------------------------------------------------------------
 
     def _tick(self, now_ms: int) -> Sequence[EngineCommand]:
         self._throttle.mark_ticked(now_ms)

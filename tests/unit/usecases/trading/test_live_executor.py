@@ -31,6 +31,17 @@ async def test_stale_data_leaves_no_order_resting() -> None:
     await running.stopped()
 
 
+async def test_a_pause_with_no_order_open_ends_once_the_venue_has_shown_it_is_flat() -> None:
+    venue = Venue()
+    running = RunningExecutor(venue)
+    await running.start()
+    await running.move(5_000)
+    await running.move(3_200, with_book=False)  # stale before the first quote: PAUSE with nothing open
+    await running.move(20_000)
+    assert by_side(venue.open_orders()) == {"buy": 1, "sell": 1}
+    await running.stopped()
+
+
 async def test_sigterm_cancels_every_order_and_exits_cleanly() -> None:
     venue = Venue()
     running = await quoting(venue)

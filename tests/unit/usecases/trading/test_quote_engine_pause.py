@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mm.domain.engine_commands import CancelAll, OrderCommand, PlaceOrder
+from mm.domain.engine_commands import CancelAll, OrderCommand, PlaceOrder, ResyncAccount
 from mm.domain.market_events import FeedGap, FeedIssueKind, FeedRecovered
 from mm.domain.mode import Mode
 from mm.domain.orders import AccountStreamGap, OrderStatus, RejectReason
 
-from .engine_examples import SYMBOL, Driver, order_commands, quoting_driver
+from .engine_examples import SYMBOL, Driver, a_driver, order_commands, quoting_driver
 
 
 def a_gap(driver: Driver, kind: FeedIssueKind = FeedIssueKind.SEQUENCE_GAP) -> FeedGap:
@@ -65,6 +65,17 @@ def test_an_empty_rest_snapshot_after_the_cancel_all_confirms_flat() -> None:
     driver.advance(3_100)  # past the absence grace of the orders placed before
     driver.resync([])
     assert not driver.engine.is_awaiting_flat
+
+
+def test_an_answered_cancel_all_asks_for_the_venue_s_open_orders() -> None:
+    driver = quoting_driver()
+    assert driver.engine.on_command_succeeded(CancelAll(SYMBOL)) == (ResyncAccount(SYMBOL),)
+
+
+def test_an_answered_placement_asks_for_nothing_more() -> None:
+    driver = a_driver()
+    place = next(c for c in order_commands(driver.warm_up()) if isinstance(c, PlaceOrder))
+    assert tuple(driver.engine.on_command_succeeded(place, "x-1")) == ()
 
 
 def test_nothing_is_placed_while_paused() -> None:
