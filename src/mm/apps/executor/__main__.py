@@ -27,8 +27,7 @@ def run(args: argparse.Namespace) -> int:
     missing = [] if settings.paper_trading else settings.missing_credentials()
     if missing:
         exit_bad_settings(
-            "bad settings: "
-            + "; ".join(f"{name} is missing (live trading needs it; or use --paper)" for name in missing)
+            "\n".join(f"bad settings: {name} is missing (live trading needs it; or use --paper)" for name in missing)
         )
     return asyncio.run(_main(settings))
 
@@ -76,3 +75,9 @@ def _stop_on_signals() -> asyncio.Event:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     return stop
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("trade")

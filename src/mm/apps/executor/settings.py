@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from mm.adapters.extended.settings import ExtendedCredentials
+from mm.adapters.extended.settings import (
+    STARK_KEY_FORM,
+    VAULT_ID_FORM,
+    ExtendedCredentials,
+    is_stark_key,
+    is_vault_id,
+)
 from mm.apps.settings import CommonSettings, ExtendedEndpointSettings, MarketsSettings
 from mm.domain.params import StrategyParams
 
@@ -91,8 +98,34 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
     @field_validator("strategy_params")
     @classmethod
     def _valid_params(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None:
-            StrategyParams.from_mapping({k: v for k, v in value.items() if k != "version"})
+        """Unknown names and bad values of the known ones, all in one message."""
+        if value is None:
+            return value
+        known = {f.name for f in fields(StrategyParams)} - {"version"}
+        problems = []
+        unknown = sorted(set(value) - known - {"version"})
+        if unknown:
+            problems.append(f"unknown strategy params: {', '.join(unknown)}")
+        try:
+            StrategyParams.from_mapping({k: v for k, v in value.items() if k in known})
+        except (ValueError, TypeError) as error:
+            problems.append(str(error))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    @field_validator("extended_stark_private_key", "extended_stark_public_key")
+    @classmethod
+    def _hex_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_stark_key(value.get_secret_value()):
+            raise ValueError(f"must be {STARK_KEY_FORM}")
+        return value
+
+    @field_validator("extended_vault_id")
+    @classmethod
+    def _whole_number(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_vault_id(value.get_secret_value()):
+            raise ValueError(f"must be {VAULT_ID_FORM}")
         return value
 
     @model_validator(mode="after")

@@ -53,8 +53,17 @@ def test_a_dead_man_switch_shorter_than_two_seconds_is_refused(monkeypatch: pyte
         ExecutorSettings()
 
 
+_WELL_FORMED_SECRETS = {
+    "EXTENDED_API_KEY": "secret-EXTENDED_API_KEY",
+    "EXTENDED_STARK_PRIVATE_KEY": "0x5ec7e70a11",
+    "EXTENDED_STARK_PUBLIC_KEY": "0x5ec7e70b22",
+    "EXTENDED_VAULT_ID": "5047190",
+}
+
+
 def test_credentials_stay_secret_in_the_settings_dump(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CREDENTIAL_NAMES:
-        monkeypatch.setenv(name, f"secret-{name}")
+    for name, value in _WELL_FORMED_SECRETS.items():
+        monkeypatch.setenv(name, value)
     dumped = repr(ExecutorSettings().model_dump())
     assert "secret-" not in dumped
+    assert [value for value in _WELL_FORMED_SECRETS.values() if value in dumped] == []
