@@ -96,3 +96,12 @@ def test_a_bad_option_is_named_before_any_database_starts(args: list[str], named
 def test_bad_settings_and_bad_options_are_named_together(tmp_path: Path) -> None:
     result = _refused(["backtest", "--set", "nonsense=3"], tmp_path, LOG_LEVEL="LOUD")
     assert [line.split(":")[0] for line in result.plain_lines] == ["bad settings", "bad options"]
+
+
+def test_missing_account_secrets_are_named_beside_a_bad_setting(tmp_path: Path) -> None:
+    account = {name: value for name, value in _ACCOUNT.items() if name != "EXTENDED_API_KEY"}
+    result = _refused(["trade"], tmp_path, **(account | {"DEAD_MAN_SWITCH_S": "1"}))
+    assert [line.split(" is ")[0] for line in result.plain_lines] == [
+        "bad settings: DEAD_MAN_SWITCH_S",
+        "bad settings: EXTENDED_API_KEY",
+    ]

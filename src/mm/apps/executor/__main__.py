@@ -14,8 +14,8 @@ from mm.adapters.extended import ExtendedRestSession
 from mm.adapters.extended.account_reads import ExtendedAccountReads
 from mm.apps.async_providers import resolved, settle
 from mm.apps.executor.container import Container
-from mm.apps.executor.settings import ExecutorSettings
-from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.executor.settings import ExecutorSettings, LiveAccountSettings
+from mm.apps.settings import read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.usecases.trading.live_executor import LiveExecutor
 from mm.usecases.trading.params_in_force import params_in_force
@@ -23,13 +23,15 @@ from mm.usecases.trading.params_in_force import params_in_force
 
 def run(args: argparse.Namespace) -> int:
     overrides = {"PAPER_TRADING": True} if args.paper else {}
-    settings = load_settings(ExecutorSettings, **overrides)
-    missing = [] if settings.paper_trading else settings.missing_credentials()
-    if missing:
-        exit_bad_settings(
-            "\n".join(f"bad settings: {name} is missing (live trading needs it; or use --paper)" for name in missing)
-        )
-    return asyncio.run(_main(settings))
+    settings, problems = read_settings(ExecutorSettings, **overrides)
+    # Read on its own too, so missing secrets are named beside any other bad setting.
+    account = settings or read_settings(LiveAccountSettings, **overrides)[0]
+    if account is not None and not account.paper_trading:
+        problems += [
+            f"bad settings: {name} is missing (live trading needs it; or use --paper)"
+            for name in account.missing_credentials()
+        ]
+    return asyncio.run(_main(settings_or_exit(settings, problems)))
 
 
 async def _main(settings: ExecutorSettings) -> int:
