@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 # (subcommand, module with `add_parser(subparsers)`)
 APP_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -40,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     result = args.run(args)
     return int(result or 0)
+
+
+def run_as_module(command: str) -> NoReturn:
+    """`python -m mm.apps.<app> ARGS` runs as `mm <command> ARGS` does, exit code included."""
+    raise SystemExit(main([command, *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+import structlog
 
-from mm.adapters.postgres import migrations
+from mm.adapters.postgres import migrations, urls
 from mm.adapters.postgres.embedded import EmbeddedPostgres
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.adapters.postgres.urls import sqlalchemy_url
-from mm.apps.settings import CommonSettings
+from mm.apps.settings import AppEnv, CommonSettings
 from mm.ports.errors import ConfigError, StoreError
 
 
@@ -34,33 +32,40 @@ def open_database(settings: CommonSettings, *, migrate: bool = True) -> Iterator
     """
     if settings.database_url is not None:
         url = settings.database_url.get_secret_value()
-        with _naming(database_location(url)):
+        location = database_location(url)
+        with _naming(location):
             current = migrations.current_revision(url)
         head = migrations.head_revision()
         if migrate and current != head:
             raise SchemaNotAtHead(f"database schema is at {current}, not {head}: run `mm db upgrade` first")
+        structlog.get_logger().info("database_opened", database=location, app_env=settings.app_env.value)
         yield url
         return
+    if settings.app_env is AppEnv.PROD:  # settings refuse it already; this guards settings built by hand
+        raise ConfigError("APP_ENV is invalid: prod needs DATABASE_URL, the embedded Postgres is for dev and test")
     embedded = EmbeddedPostgres(settings.embedded_pgdata)
     url = embedded.start()
     try:
+        location = f"embedded under {settings.embedded_pgdata}"
         if migrate:
-            with _naming(f"embedded under {settings.embedded_pgdata}"):
+            # Under the migration lock: apps started together on a fresh MM_HOME migrate it once.
+            with _naming(location):
                 migrations.upgrade(url)
+        structlog.get_logger().info("database_opened", database=location, app_env=settings.app_env.value)
         yield url
     finally:
         embedded.stop()
 
 
 def database_location(url: str) -> str:
-    """`host:port/database` of a URL, without user or password; `ConfigError` if it is no Postgres URL."""
+    """`host:port/database` of a URL, without user or password; `ConfigError` if it is no Postgres URL.
+
+    Settings refuse such a URL already; this guards settings built by hand.
+    """
     try:
-        parsed = make_url(sqlalchemy_url(url))
-    except (ValueError, ArgumentError) as error:
-        raise ConfigError("DATABASE_URL is invalid: expected a postgresql:// URL") from error
-    host = parsed.host or str(parsed.query.get("host") or "localhost")
-    port = f":{parsed.port}" if parsed.port else ""
-    return f"{host}{port}/{parsed.database or ''}"
+        return urls.database_location(url)
+    except ValueError as error:
+        raise ConfigError(f"DATABASE_URL is invalid: {error}") from None
 
 
 @contextmanager

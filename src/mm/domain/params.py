@@ -135,12 +135,21 @@ class StrategyParams:
 
     @staticmethod
     def from_mapping(values: Mapping[str, Any]) -> StrategyParams:
-        """Rebuild stored params; unknown keys raise, so a renamed field cannot be silently dropped."""
+        """Rebuild stored params; unknown keys raise, so a renamed field cannot be silently dropped.
+
+        One ValueError names the unknown keys and the first bad value of the known ones together, so a
+        typo does not hide a range error behind it.
+        """
         known = {f.name for f in fields(StrategyParams)}
         unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown strategy params: {', '.join(unknown)}")
-        return StrategyParams(**values)
+        problems = [f"unknown strategy params: {', '.join(unknown)}"] if unknown else []
+        try:
+            params = StrategyParams(**{name: value for name, value in values.items() if name in known})
+        except (ValueError, TypeError) as error:
+            problems.append(str(error))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return params
 
 
 def merge_overrides(*layers: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -6,9 +6,25 @@ notebooks and tests build them by hand. Secrets stay `SecretStr` and are never l
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+# The SDK asserts its keys are 0x-prefixed hex and turns the vault into an int; checked here first,
+# so a bad value is named at start-up instead of failing inside the SDK (or printing the value).
+_STARK_KEY = re.compile(r"0x[0-9a-fA-F]{1,64}")
+_VAULT_ID = re.compile(r"[0-9]{1,20}")
+STARK_KEY_FORM = "a 0x-prefixed hex number"
+VAULT_ID_FORM = "a whole number"
+
+
+def is_stark_key(value: str) -> bool:
+    return _STARK_KEY.fullmatch(value) is not None
+
+
+def is_vault_id(value: str) -> bool:
+    return _VAULT_ID.fullmatch(value) is not None
 
 
 class ExtendedNetwork(StrEnum):
@@ -40,6 +56,20 @@ class ExtendedCredentials(_Frozen):
     stark_private_key: SecretStr
     stark_public_key: SecretStr
     vault_id: SecretStr
+
+    @field_validator("stark_private_key", "stark_public_key")
+    @classmethod
+    def _hex_key(cls, value: SecretStr) -> SecretStr:
+        if not is_stark_key(value.get_secret_value()):
+            raise ValueError(f"must be {STARK_KEY_FORM}")
+        return value
+
+    @field_validator("vault_id")
+    @classmethod
+    def _whole_number(cls, value: SecretStr) -> SecretStr:
+        if not is_vault_id(value.get_secret_value()):
+            raise ValueError(f"must be {VAULT_ID_FORM}")
+        return value
 
 
 class StreamSettings(_Frozen):

@@ -2,14 +2,19 @@
 
 One data folder under `MM_HOME` is reused across runs. pgserver keeps a list of the processes that
 hold the server, so two apps started together share one server, and the last one to exit stops it.
+Its own lock lives under `XDG_RUNTIME_DIR`, which apps started from different shells may not share,
+so starting and releasing also hold a file lock beside the data folder: one server per `MM_HOME`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import subprocess
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import structlog
@@ -36,7 +41,8 @@ class EmbeddedPostgres:
         Raises `StoreUnavailable` when it cannot (folder not writable, initdb or pg_ctl failed).
         """
         try:
-            return self._start()
+            with self._exclusive():
+                return self._start()
         # pgserver reports its failures as these: subprocess errors of initdb/pg_ctl, OSError, RuntimeError.
         except (OSError, subprocess.SubprocessError, RuntimeError) as error:
             raise StoreUnavailable(
@@ -45,7 +51,6 @@ class EmbeddedPostgres:
             ) from error
 
     def _start(self) -> str:
-        self._data_dir.parent.mkdir(parents=True, exist_ok=True)
         # pgserver keeps its lock under XDG_RUNTIME_DIR, read when it is imported, and warns if unset.
         os.environ.setdefault("XDG_RUNTIME_DIR", str(self._data_dir.parent / "run"))
         runtime_dir = Path(os.environ["XDG_RUNTIME_DIR"])
@@ -66,8 +71,21 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         """Release our handle; the server stops when no other process holds it."""
         if self._server is not None:
-            self._server.cleanup()  # type: ignore[attr-defined]
+            with self._exclusive():
+                self._server.cleanup()  # type: ignore[attr-defined]
             self._server = None
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the data folder's start-and-stop lock; the other processes of this MM_HOME wait."""
+        self._data_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self._data_dir.with_name(f".{self._data_dir.name}.lock")
+        with lock_path.open("a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def _failure_detail(error: Exception) -> str:

@@ -16,12 +16,13 @@ from mm.adapters.files.recorded_tape import read_book_columns, recording_paths
 from mm.adapters.postgres.ingest.recording_import import import_recording
 from mm.apps.async_providers import resolved, settle
 from mm.apps.backtest.container import Container
+from mm.apps.backtest.option_checks import option_problems
 from mm.apps.backtest.report import write_report
 from mm.apps.backtest.run_options import OptionError, backtest_spec
 from mm.apps.backtest.settings import BacktestSettings
 from mm.apps.backtest.shipped_slice import SHIPPED_EXCHANGE, SHIPPED_SYMBOL, shipped_prefix
 from mm.apps.backtest.summary_table import summary_table
-from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.settings import exit_bad_settings, read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
@@ -31,11 +32,8 @@ EXIT_NO_DATA = 1
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(BacktestSettings)
-    if args.data is None and not args.from_db and (args.exchange or args.symbol):
-        exit_bad_settings("--exchange/--symbol name the data of --data or --from-db; give one of those too")
-    if args.from_db and not (args.exchange and args.symbol):
-        exit_bad_settings("--from-db needs --exchange and --symbol")
+    settings, problems = read_settings(BacktestSettings)
+    settings = settings_or_exit(settings, [*problems, *option_problems(args, settings)])
     return asyncio.run(_main(settings, args))
 
 
@@ -58,6 +56,8 @@ async def _main(settings: BacktestSettings, args: argparse.Namespace) -> int:
         except RecordNotFound as error:
             print(f"nothing to replay: {error}", file=sys.stderr)
             return EXIT_NO_DATA
+        except MalformedRecording as error:  # a bad row past the header, met while replaying
+            exit_bad_settings(f"bad options: --data: {error}")
         print(summary_table(result))
         if not args.no_report:
             path = args.report or settings.resolved_report_dir / f"backtest-{result.record.run_id}.html"
@@ -116,3 +116,9 @@ def _progress_to(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-
         bar.update(rows_done - bar.n)
 
     return report
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("backtest")

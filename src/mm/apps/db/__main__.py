@@ -15,12 +15,13 @@ from mm.adapters.postgres.ingest.ledger import prune_ingest_ledger
 from mm.adapters.postgres.partitions import existing_partitions, maintain_partitions
 from mm.adapters.postgres.urls import sqlalchemy_url
 from mm.apps.database import open_database
-from mm.apps.settings import CommonSettings, load_settings
+from mm.apps.settings import CommonSettings, read_settings, settings_or_exit
 from mm.apps.startup import startup_boundary
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(CommonSettings)
+    settings, problems = read_settings(CommonSettings)
+    settings = settings_or_exit(settings, [*problems, *_option_problems(args)])
     configure_logging(settings.log_level, secrets=secret_values(settings))
     structlog.get_logger().debug("settings_loaded", settings=settings.model_dump())
     with ExitStack() as resources:
@@ -45,3 +46,20 @@ def run(args: argparse.Namespace) -> int:
                 engine.dispose()
             print(f"partitions per table: {counts}; dropped: {len(dropped)}; ledger rows pruned: {pruned}")
     return 0
+
+
+def _option_problems(args: argparse.Namespace) -> list[str]:
+    """Options checked before any database starts."""
+    if args.action != "upgrade":
+        return []
+    try:
+        migrations.check_revision(args.revision)
+    except migrations.UnknownRevision as error:
+        return [f"bad options: --revision: {error}"]
+    return []
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("db")

@@ -14,8 +14,8 @@ from mm.adapters.extended import ExtendedRestSession
 from mm.adapters.extended.account_reads import ExtendedAccountReads
 from mm.apps.async_providers import resolved, settle
 from mm.apps.executor.container import Container
-from mm.apps.executor.settings import ExecutorSettings
-from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.executor.settings import ExecutorSettings, LiveAccountSettings
+from mm.apps.settings import read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.usecases.trading.live_executor import LiveExecutor
 from mm.usecases.trading.params_in_force import params_in_force
@@ -23,14 +23,15 @@ from mm.usecases.trading.params_in_force import params_in_force
 
 def run(args: argparse.Namespace) -> int:
     overrides = {"PAPER_TRADING": True} if args.paper else {}
-    settings = load_settings(ExecutorSettings, **overrides)
-    missing = [] if settings.paper_trading else settings.missing_credentials()
-    if missing:
-        exit_bad_settings(
-            "bad settings: "
-            + "; ".join(f"{name} is missing (live trading needs it; or use --paper)" for name in missing)
-        )
-    return asyncio.run(_main(settings))
+    settings, problems = read_settings(ExecutorSettings, **overrides)
+    # Read on its own too, so missing secrets are named beside any other bad setting.
+    account = settings or read_settings(LiveAccountSettings, **overrides)[0]
+    if account is not None and not account.paper_trading:
+        problems += [
+            f"bad settings: {name} is missing (live trading needs it; or use --paper)"
+            for name in account.missing_credentials()
+        ]
+    return asyncio.run(_main(settings_or_exit(settings, problems)))
 
 
 async def _main(settings: ExecutorSettings) -> int:
@@ -76,3 +77,9 @@ def _stop_on_signals() -> asyncio.Event:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     return stop
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("trade")

@@ -7,8 +7,14 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from mm.adapters.extended.settings import ExtendedCredentials
-from mm.apps.settings import CommonSettings, ExtendedEndpointSettings, MarketsSettings
+from mm.adapters.extended.settings import (
+    STARK_KEY_FORM,
+    VAULT_ID_FORM,
+    ExtendedCredentials,
+    is_stark_key,
+    is_vault_id,
+)
+from mm.apps.settings import CommonSettings, ExtendedEndpointSettings, MarketsSettings, SettingsBase
 from mm.domain.params import StrategyParams, params_with_overrides
 
 CREDENTIAL_NAMES = (
@@ -19,8 +25,11 @@ CREDENTIAL_NAMES = (
 )
 
 
-class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings):
-    """Live trading needs the four account secrets; `--paper` (PAPER_TRADING) needs none of them."""
+class LiveAccountSettings(SettingsBase):
+    """Live trading needs the four account secrets; `--paper` (PAPER_TRADING) needs none of them.
+
+    A part of its own so `mm trade` can name missing secrets beside any other bad setting.
+    """
 
     paper_trading: bool = Field(
         False, alias="PAPER_TRADING", description="live market data, simulated exchange (also: mm trade --paper)"
@@ -35,6 +44,45 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
     extended_vault_id: SecretStr | None = Field(
         None, alias="EXTENDED_VAULT_ID", description="the account's vault (position) id"
     )
+
+    @field_validator("extended_stark_private_key", "extended_stark_public_key")
+    @classmethod
+    def _hex_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_stark_key(value.get_secret_value()):
+            raise ValueError(f"must be {STARK_KEY_FORM}")
+        return value
+
+    @field_validator("extended_vault_id")
+    @classmethod
+    def _whole_number(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_vault_id(value.get_secret_value()):
+            raise ValueError(f"must be {VAULT_ID_FORM}")
+        return value
+
+    def missing_credentials(self) -> list[str]:
+        """The account secrets live trading needs and the environment lacks."""
+        values = (
+            self.extended_api_key,
+            self.extended_stark_private_key,
+            self.extended_stark_public_key,
+            self.extended_vault_id,
+        )
+        return [name for name, value in zip(CREDENTIAL_NAMES, values, strict=True) if value is None]
+
+    def account_credentials(self) -> ExtendedCredentials:
+        """The account for live trading; raises ValueError naming what is missing."""
+        api_key, private_key = self.extended_api_key, self.extended_stark_private_key
+        public_key, vault_id = self.extended_stark_public_key, self.extended_vault_id
+        if api_key is None or private_key is None or public_key is None or vault_id is None:
+            raise ValueError(f"live trading needs {', '.join(self.missing_credentials())}")
+        return ExtendedCredentials(
+            api_key=api_key, stark_private_key=private_key, stark_public_key=public_key, vault_id=vault_id
+        )
+
+
+class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings, LiveAccountSettings):
+    """The markets, the venue, the account (live only), safety timers and the strategy's params."""
+
     dead_man_switch_s: int = Field(
         30,
         alias="DEAD_MAN_SWITCH_S",
@@ -91,6 +139,7 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
     @field_validator("strategy_params")
     @classmethod
     def _valid_params(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Unknown names and bad values of the known ones, all in one message."""
         if value is not None:
             params_with_overrides(value)
         return value
@@ -100,26 +149,6 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
         if self.paper_trading and len(self.symbols) != 1:
             raise ValueError("paper trading simulates one market: set exactly one SYMBOL")
         return self
-
-    def missing_credentials(self) -> list[str]:
-        """The account secrets live trading needs and the environment lacks."""
-        values = (
-            self.extended_api_key,
-            self.extended_stark_private_key,
-            self.extended_stark_public_key,
-            self.extended_vault_id,
-        )
-        return [name for name, value in zip(CREDENTIAL_NAMES, values, strict=True) if value is None]
-
-    def account_credentials(self) -> ExtendedCredentials:
-        """The account for live trading; raises ValueError naming what is missing."""
-        api_key, private_key = self.extended_api_key, self.extended_stark_private_key
-        public_key, vault_id = self.extended_stark_public_key, self.extended_vault_id
-        if api_key is None or private_key is None or public_key is None or vault_id is None:
-            raise ValueError(f"live trading needs {', '.join(self.missing_credentials())}")
-        return ExtendedCredentials(
-            api_key=api_key, stark_private_key=private_key, stark_public_key=public_key, vault_id=vault_id
-        )
 
     def configured_params(self) -> StrategyParams:
         """The defaults with STRATEGY_PARAMS applied (version 1; the database may hold newer ones)."""

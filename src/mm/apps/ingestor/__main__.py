@@ -2,7 +2,8 @@
 
 Exit codes: 0 after a signal (everything received is stored or spooled), 1 if the feed or the
 writer failed (what was received is still flushed first), 2 for bad settings, 3 if it could not
-start (e.g. the database did not answer).
+start: the database did not answer, the venue does not list a market, or the venue could not be
+reached within INGEST_START_TIMEOUT_S (later disconnects are retried for as long as it runs).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ async def _main(settings: IngestorSettings) -> int:
     try:
         with startup_boundary("ingest", settings):
             await init_resources_shared_first(container)
+            # After the database, so an unreachable database is named without waiting for the venue.
+            await container.market_listing().check_listed(
+                settings.symbols, give_up_after_s=settings.ingest_start_timeout_s
+            )
             # Both hang off an async resource (the writer), so the container hands out futures.
             recorder: MarketDataRecorder = await _resolved(container.recorder())
             sink: PostgresMarketDataSink = await _resolved(container.sink())
@@ -85,3 +90,9 @@ async def _resolved(result: Any) -> Any:
     if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
         return await result
     return result
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("ingest")

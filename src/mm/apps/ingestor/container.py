@@ -13,6 +13,7 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from mm.adapters.extended import ExtendedEndpoints, ExtendedMarketDataFeed, ExtendedNetwork
+from mm.adapters.extended.market_listing import ExtendedMarketListing
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres.ingest.batch import RecordingSource
 from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
@@ -90,12 +91,9 @@ class Container(containers.DeclarativeContainer):
     )
 
     # --- adapters
-    feed = providers.Singleton(
-        ExtendedMarketDataFeed,
-        endpoints=providers.Singleton(endpoints_of, settings=settings),
-        clock=shared.clock,
-        metrics=shared.metrics,
-    )
+    endpoints = providers.Singleton(endpoints_of, settings=settings)
+    market_listing = providers.Singleton(ExtendedMarketListing, endpoints=endpoints, clock=shared.clock)
+    feed = providers.Singleton(ExtendedMarketDataFeed, endpoints=endpoints, clock=shared.clock, metrics=shared.metrics)
 
     # --- use cases
     recorder = providers.Factory(

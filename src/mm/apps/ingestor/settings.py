@@ -32,6 +32,13 @@ class IngestorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
     ingest_retry_interval_s: float = Field(
         1.0, alias="INGEST_RETRY_INTERVAL_S", gt=0, description="seconds between attempts while Postgres is down"
     )
+    ingest_start_timeout_s: float = Field(
+        30.0,
+        alias="INGEST_START_TIMEOUT_S",
+        gt=0,
+        le=3_600,
+        description="seconds to keep trying to reach the venue at start before giving up (exit 3)",
+    )
 
     @field_validator("bbo_thinning", mode="before")
     @classmethod

@@ -18,7 +18,7 @@ import structlog
 from mm.adapters.llm.model_id import ModelConfigError
 from mm.apps.async_providers import resolved, settle
 from mm.apps.reflector.settings import ReflectorSettings
-from mm.apps.settings import exit_bad_settings, load_settings
+from mm.apps.settings import exit_bad_settings, read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 
@@ -28,11 +28,14 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings, problems = read_settings(ReflectorSettings)
     window = _window(args.window_end) if args.window_end else None
-    if window is not None and args.loop:
-        exit_bad_settings("--window-end and --loop cannot be combined")
-    settings = load_settings(ReflectorSettings)
-    return asyncio.run(_main(args, settings, window))
+    if isinstance(window, str):
+        problems.append(window)
+    elif window is not None and args.loop:
+        problems.append("bad options: --window-end and --loop cannot be combined")
+    settings = settings_or_exit(settings, problems)
+    return asyncio.run(_main(args, settings, window if isinstance(window, ReflectionWindow) else None))
 
 
 async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: ReflectionWindow | None) -> int:
@@ -92,13 +95,19 @@ async def _run_until_signalled(loop: ReflectionLoop) -> None:
     structlog.get_logger().info("reflector_stopped")
 
 
-def _window(text: str) -> ReflectionWindow:
-    """The hour ending at `text` (ISO 8601, UTC if no offset); exit 2 when it is not one."""
+def _window(text: str) -> ReflectionWindow | str:
+    """The hour ending at `text` (ISO 8601, UTC if no offset), or the problem line when it is not one."""
     try:
         end = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        exit_bad_settings(f"--window-end {text!r} is not an ISO 8601 time")
+        return f"bad options: --window-end {text!r} is not an ISO 8601 time"
     if end.tzinfo is None:
         end = end.replace(tzinfo=UTC)
     end_ms = int(end.timestamp() * 1000)
     return ReflectionWindow(end_ms - HOUR_MS, end_ms)
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("reflect")

@@ -70,3 +70,9 @@ def _worst_line(enriched: EnrichedFill) -> str:
         f"{fill.fill_id:<24} {fill.symbol:<12} {fill.side.value:<4} {fill.price:>14} {fill.size:>12} "
         f"{bps[0]:>10} {bps[1]:>10}"
     )
+
+
+if __name__ == "__main__":
+    from mm.apps.cli import run_as_module
+
+    run_as_module("summarize")

@@ -8,8 +8,17 @@ import pytest
 from pydantic import ValidationError
 
 from mm.apps.executor.settings import CREDENTIAL_NAMES, ExecutorSettings
+from mm.apps.settings import describe_errors
 
-_NAMES = (*CREDENTIAL_NAMES, "STRATEGY_PARAMS", "PAPER_TRADING", "DATABASE_URL", "DEAD_MAN_SWITCH_S")
+_NAMES = (
+    *CREDENTIAL_NAMES,
+    "STRATEGY_PARAMS",
+    "PAPER_TRADING",
+    "DATABASE_URL",
+    "DEAD_MAN_SWITCH_S",
+    "APP_ENV",
+    "LOG_LEVEL",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +62,41 @@ def test_a_dead_man_switch_shorter_than_two_seconds_is_refused(monkeypatch: pyte
         ExecutorSettings()
 
 
+_WELL_FORMED_SECRETS = {
+    "EXTENDED_API_KEY": "secret-EXTENDED_API_KEY",
+    "EXTENDED_STARK_PRIVATE_KEY": "0x5ec7e70a11",
+    "EXTENDED_STARK_PUBLIC_KEY": "0x5ec7e70b22",
+    "EXTENDED_VAULT_ID": "5047190",
+}
+
+
 def test_credentials_stay_secret_in_the_settings_dump(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CREDENTIAL_NAMES:
-        monkeypatch.setenv(name, f"secret-{name}")
+    for name, value in _WELL_FORMED_SECRETS.items():
+        monkeypatch.setenv(name, value)
     dumped = repr(ExecutorSettings().model_dump())
     assert "secret-" not in dumped
+    assert [value for value in _WELL_FORMED_SECRETS.values() if value in dumped] == []
+
+
+def test_a_vault_id_that_is_not_a_whole_number_is_named_without_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTENDED_VAULT_ID", "vault-7q2x")
+    with pytest.raises(ValidationError) as error:
+        ExecutorSettings()
+    text = describe_errors(error.value, ExecutorSettings)
+    assert (text, "vault-7q2x" in text) == ("bad settings: EXTENDED_VAULT_ID is invalid: must be a whole number", False)
+
+
+def test_a_stark_key_that_is_not_hex_is_named_without_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTENDED_STARK_PRIVATE_KEY", "0xnothex-9f")
+    with pytest.raises(ValidationError) as error:
+        ExecutorSettings()
+    text = describe_errors(error.value, ExecutorSettings)
+    assert text == "bad settings: EXTENDED_STARK_PRIVATE_KEY is invalid: must be a 0x-prefixed hex number"
+
+
+def test_an_unknown_strategy_param_does_not_hide_a_range_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATEGY_PARAMS", '{"order_sise": 0.005, "order_size": -1}')
+    with pytest.raises(ValidationError) as error:
+        ExecutorSettings()
+    text = describe_errors(error.value, ExecutorSettings)
+    assert ("unknown strategy params: order_sise" in text, "order_size=-1 is outside" in text) == (True, True)
