@@ -11,14 +11,15 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mm.domain.instrument import Instrument
 
 # Longer than any price or size the venue prints ("82603.900514499997" is 18 characters).
 MAX_NUMBER_CHARS = 40
-_MAX_DIGITS = MAX_NUMBER_CHARS
+# A parsed `Decimal`'s text adds at most a sign, a point and an exponent to its digits.
+_MAX_DECIMAL_TEXT = MAX_NUMBER_CHARS + 8
 # JSON integers stand in for decimals: beyond this they cannot be a price, and comparing first
 # keeps a 4,000-digit integer out of `Decimal`.
 _MAX_INTEGER = 10**MAX_NUMBER_CHARS
@@ -88,20 +89,27 @@ class InboundBounds:
 
     def market(self, symbol: Any) -> MarketBounds:
         """The bounds of `symbol`, which must be a short string naming a market we may see."""
-        if type(symbol) is not str or not 0 < len(symbol) <= _MAX_SYMBOL_CHARS:
-            raise ValueError(f"market is not a symbol: {shown(symbol)}")
-        bounds = self.markets.get(symbol, self.unknown_market)
-        if bounds is None:
-            raise ValueError(f"no bounds for market {symbol!r}")
-        return bounds
+        if type(symbol) is str:
+            known = self.markets.get(symbol)
+            if known is not None:
+                return known
+            if 0 < len(symbol) <= _MAX_SYMBOL_CHARS and self.unknown_market is not None:
+                return self.unknown_market
+            if symbol and len(symbol) <= _MAX_SYMBOL_CHARS:
+                raise ValueError(f"no bounds for market {symbol!r}")
+        raise ValueError(f"market is not a symbol: {shown(symbol)}")
 
     def frame_ts(self, value: Any, received_ts_ms: int, what: str) -> int:
         """A time stamped when the venue sent the message: within the live window."""
-        return bounded_int(value, received_ts_ms - self.max_delay_ms, received_ts_ms + self.max_lead_ms, what)
+        if type(value) is int and received_ts_ms - self.max_delay_ms <= value <= received_ts_ms + self.max_lead_ms:
+            return value
+        raise _outside(value, received_ts_ms - self.max_delay_ms, received_ts_ms + self.max_lead_ms, what)
 
     def record_ts(self, value: Any, received_ts_ms: int, what: str) -> int:
         """A time an older record carries: within the history window."""
-        return bounded_int(value, received_ts_ms - self.max_history_ms, received_ts_ms + self.max_lead_ms, what)
+        if type(value) is int and received_ts_ms - self.max_history_ms <= value <= received_ts_ms + self.max_lead_ms:
+            return value
+        raise _outside(value, received_ts_ms - self.max_history_ms, received_ts_ms + self.max_lead_ms, what)
 
     def amount(self, value: Any, what: str) -> Decimal:
         return bounded_decimal(value, -self.max_amount, self.max_amount, what)
@@ -119,34 +127,53 @@ def bounded_decimal(value: Any, low: Decimal, high: Decimal, what: str) -> Decim
     """An exact decimal in [low, high] from the venue's string or integer (or a parsed `Decimal`).
 
     Floats are refused: they would be inexact. The length of the text is checked before parsing.
+    The venue's usual short decimal string takes the first branch: this runs for every number of
+    every frame.
     """
+    if type(value) is str and len(value) <= MAX_NUMBER_CHARS:
+        number = Decimal(value)
+        try:
+            if low <= number <= high:
+                return number
+        except InvalidOperation:  # NaN does not compare
+            pass
+        raise _outside(value, low, high, what)
+    return _bounded_other(value, low, high, what)
+
+
+def _bounded_other(value: Any, low: Decimal, high: Decimal, what: str) -> Decimal:
     kind = type(value)
     if kind is str:
-        if len(value) > MAX_NUMBER_CHARS:
-            raise ValueError(f"{what} has {len(value)} characters: {shown(value)}")
-        number = Decimal(value)
-    elif kind is int:
+        raise ValueError(f"{what} has {len(value)} characters: {shown(value)}")
+    if kind is int:
         if not -_MAX_INTEGER < value < _MAX_INTEGER:
             raise ValueError(f"{what} is out of range: {shown(value)}")
         number = Decimal(value)
     elif kind is Decimal:
         number = value
-        if number.is_finite() and len(number.as_tuple().digits) > _MAX_DIGITS:
-            raise ValueError(f"{what} has more than {_MAX_DIGITS} digits: {shown(value)}")
+        # Its text, not `as_tuple()`: measured 0.2 against 1.7 µs for a fill price.
+        if number.is_finite() and len(str(number)) > _MAX_DECIMAL_TEXT:
+            raise ValueError(f"{what} has too many digits: {shown(value)}")
     else:
         raise ValueError(f"{what} is not a decimal string: {shown(value)}")
     if number.is_finite() and low <= number <= high:
         return number
-    raise ValueError(f"{what} {shown(value)} is outside [{low}, {high}]")
+    raise _outside(value, low, high, what)
 
 
 def bounded_int(value: Any, low: int, high: int, what: str) -> int:
     """An integer in [low, high]; JSON `true` is not an integer here."""
     if type(value) is int and low <= value <= high:
         return value
-    raise ValueError(f"{what} {shown(value)} is outside [{low}, {high}]")
+    raise _outside(value, low, high, what)
+
+
+def _outside(value: Any, low: object, high: object, what: str) -> ValueError:
+    return ValueError(f"{what} {shown(value)} is outside [{low}, {high}]")
 
 
 def venue_id(value: Any, what: str) -> int:
     """One of the venue's unsigned 64-bit ids."""
-    return bounded_int(value, 0, _ID_LIMIT - 1, what)
+    if type(value) is int and 0 <= value < _ID_LIMIT:
+        return value
+    raise _outside(value, 0, _ID_LIMIT - 1, what)

@@ -19,7 +19,14 @@ from x10.models.trade import AccountTradeModel
 
 from mm.adapters.extended.account_event_bounds import checked_balance, checked_fill, checked_order, checked_position
 from mm.adapters.extended.frames import StreamFrame
-from mm.adapters.extended.inbound_bounds import DEFAULT_BOUNDS, InboundBounds, bounded_decimal, shown, venue_id
+from mm.adapters.extended.inbound_bounds import (
+    DEFAULT_BOUNDS,
+    InboundBounds,
+    MarketBounds,
+    bounded_decimal,
+    shown,
+    venue_id,
+)
 from mm.adapters.extended.wire_models import AccountStreamData
 from mm.domain.instrument import Instrument
 from mm.domain.market_events import BestBidOffer, PriceKind, PriceUpdate, PublicTrade, TradeKind
@@ -43,6 +50,7 @@ EXCHANGE = "extended"
 
 _SIDES = {"BUY": Side.BUY, "SELL": Side.SELL}
 _TRADE_KINDS = {"TRADE": TradeKind.TRADE, "LIQUIDATION": TradeKind.LIQUIDATION, "DELEVERAGE": TradeKind.DELEVERAGE}
+_PRICE_NAMES = {kind: f"{kind} price" for kind in PriceKind}
 _ORDER_STATUSES = {
     "NEW": OrderStatus.NEW,
     "UNTRIGGERED": OrderStatus.NEW,
@@ -108,33 +116,36 @@ def side_to_wire(side: Side) -> OrderSide:
 def bbo_from_frame(frame: StreamFrame, received_ts_ms: int, bounds: InboundBounds = DEFAULT_BOUNDS) -> BestBidOffer:
     """Best bid/offer from a `depth=1` order-book frame; an empty side has price and size None.
 
-    A crossed or locked book passes as it came: the domain refuses to quote on one.
+    A crossed or locked book passes as it came: the domain refuses to quote on one. A level that
+    is not an object fails at its first subscript (a `TypeError`), so it needs no check of its own.
     """
     try:
         data = _object(frame.data)
         symbol = data["m"]
         market = bounds.market(symbol)
-        bids, asks = _array(data["b"]), _array(data["a"])
+        bids, asks = data["b"], data["a"]
+        if type(bids) is not list or type(asks) is not list:
+            raise TypeError(f"book sides are not arrays: {shown(bids)}, {shown(asks)}")
         bid_px = bid_sz = ask_px = ask_sz = None
         if bids:
-            bid = _object(bids[0])
+            bid = bids[0]
             bid_px = bounded_decimal(bid["p"], market.min_price, market.max_price, "bid price")
             bid_sz = bounded_decimal(bid["q"], market.min_size, market.max_size, "bid size")
         if asks:
-            ask = _object(asks[0])
+            ask = asks[0]
             ask_px = bounded_decimal(ask["p"], market.min_price, market.max_price, "ask price")
             ask_sz = bounded_decimal(ask["q"], market.min_size, market.max_size, "ask size")
         return BestBidOffer(
-            exchange=EXCHANGE,
-            symbol=symbol,
-            exchange_ts_ms=bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts"),
-            received_ts_ms=received_ts_ms,
-            seq=frame.seq,
-            bid_px=bid_px,
-            bid_sz=bid_sz,
-            ask_px=ask_px,
-            ask_sz=ask_sz,
-            raw=frame.raw,
+            EXCHANGE,
+            symbol,
+            bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts"),
+            received_ts_ms,
+            frame.seq,
+            bid_px,
+            bid_sz,
+            ask_px,
+            ask_sz,
+            frame.raw,
         )
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, "best bid/offer", error) from error
@@ -149,31 +160,33 @@ def public_trades_from_frame(
     """
     try:
         bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts")
-        return [_public_trade(_object(item), frame, received_ts_ms, is_replay, bounds) for item in _array(frame.data)]
+        trades = []
+        symbol: Any = None
+        market: MarketBounds | None = None
+        for item in _array(frame.data):
+            if market is None or item["m"] != symbol:  # prints of one frame share their market: look it up once
+                symbol = item["m"]
+                market = bounds.market(symbol)
+            trades.append(
+                PublicTrade(
+                    EXCHANGE,
+                    symbol,
+                    # The first frame of a connection replays older prints: a record time, not a frame time.
+                    bounds.record_ts(item["T"], received_ts_ms, "trade time"),
+                    received_ts_ms,
+                    frame.seq,
+                    str(venue_id(item["i"], "trade id")),
+                    bounded_decimal(item["p"], market.min_price, market.max_price, "trade price"),
+                    bounded_decimal(item["q"], market.min_size, market.max_size, "trade size"),
+                    _SIDES[item["S"]],
+                    _TRADE_KINDS[item["tT"]],
+                    is_replay,
+                    frame.raw,
+                )
+            )
+        return trades
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, "public trades", error) from error
-
-
-def _public_trade(
-    item: dict[str, Any], frame: StreamFrame, received_ts_ms: int, is_replay: bool, bounds: InboundBounds
-) -> PublicTrade:
-    symbol = item["m"]
-    market = bounds.market(symbol)
-    return PublicTrade(
-        exchange=EXCHANGE,
-        symbol=symbol,
-        # The first frame of a connection replays older prints: a record time, not a frame time.
-        exchange_ts_ms=bounds.record_ts(item["T"], received_ts_ms, "trade time"),
-        received_ts_ms=received_ts_ms,
-        seq=frame.seq,
-        trade_id=str(venue_id(item["i"], "trade id")),
-        price=bounded_decimal(item["p"], market.min_price, market.max_price, "trade price"),
-        size=bounded_decimal(item["q"], market.min_size, market.max_size, "trade size"),
-        taker_side=_SIDES[item["S"]],
-        kind=_TRADE_KINDS[item["tT"]],
-        is_replay=is_replay,
-        raw=frame.raw,
-    )
 
 
 def price_from_frame(
@@ -188,14 +201,14 @@ def price_from_frame(
         inner_ts_ms = data.get("ts")
         is_unset = inner_ts_ms is None or (type(inner_ts_ms) is int and inner_ts_ms == 0)
         return PriceUpdate(
-            exchange=EXCHANGE,
-            symbol=symbol,
-            exchange_ts_ms=envelope_ts_ms if is_unset else bounds.frame_ts(inner_ts_ms, received_ts_ms, "price ts"),
-            received_ts_ms=received_ts_ms,
-            seq=frame.seq,
-            kind=kind,
-            price=bounded_decimal(data["p"], market.min_price, market.max_price, f"{kind} price"),
-            raw=frame.raw,
+            EXCHANGE,
+            symbol,
+            envelope_ts_ms if is_unset else bounds.frame_ts(inner_ts_ms, received_ts_ms, "price ts"),
+            received_ts_ms,
+            frame.seq,
+            kind,
+            bounded_decimal(data["p"], market.min_price, market.max_price, _PRICE_NAMES[kind]),
+            frame.raw,
         )
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, f"{kind} price", error) from error
@@ -309,8 +322,8 @@ def account_events_from_frame(
             fill = checked_fill(fill_from_wire(trade, trade.external_order_id or ""), bounds, received_ts_ms)
             events.append(FillEvent(fill, received_ts_ms, frame.raw))
         for position in data.positions or ():
-            checked = checked_position(position_from_wire(position), bounds, received_ts_ms)
-            events.append(PositionUpdate(checked, received_ts_ms, frame.raw))
+            held = checked_position(position_from_wire(position), bounds, received_ts_ms)
+            events.append(PositionUpdate(held, received_ts_ms, frame.raw))
         if data.balance is not None:
             balance = checked_balance(balance_from_wire(data.balance), bounds, received_ts_ms)
             events.append(BalanceUpdate(balance, received_ts_ms, frame.raw))

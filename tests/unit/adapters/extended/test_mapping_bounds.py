@@ -185,7 +185,7 @@ def test_a_book_level_that_is_not_an_object_is_malformed() -> None:
     frame = fixture_frame("bbo.json")
     broken = frame._replace(data={**frame.data, "a": ["82590"]})
 
-    with pytest.raises(MalformedMessage, match="not an object"):
+    with pytest.raises(MalformedMessage, match="best bid/offer"):
         bbo_from_frame(broken, received_ms(frame))
 
 
