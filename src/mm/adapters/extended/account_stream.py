@@ -51,9 +51,11 @@ class _AccountFrames:
         self._resync_due = resync_due
 
     def on_frame(self, frame: StreamFrame, received_ts_ms: int, is_first: bool) -> None:
-        if is_first:
-            self._known.fills.start_at(frame.ts_ms)
-        for event in account_events_from_frame(frame, received_ts_ms):
+        events = account_events_from_frame(frame, received_ts_ms)
+        # Only a frame within bounds may set where fill history ends: a malformed first frame's
+        # time (say 10^18) would settle every later fill. `start_at` keeps the first it is given.
+        self._known.fills.start_at(frame.ts_ms)
+        for event in events:
             symbol = symbol_of(event)
             if symbol is None or symbol in self._symbols:
                 applied = self._known.apply(event)

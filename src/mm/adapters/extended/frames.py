@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from mm.adapters.extended.inbound_bounds import INT64_LIMIT, shown
 from mm.ports.errors import MalformedMessage
 
 
@@ -44,8 +45,9 @@ def decode_frame(raw: str) -> StreamFrame:
     """Parse the envelope, or raise `MalformedMessage` (`ErrorFrame` for a venue error object)."""
     try:
         body = json.loads(raw)
-    except ValueError as error:
-        raise MalformedMessage(f"not JSON: {error}", raw) from error
+    except (ValueError, RecursionError) as error:
+        # RecursionError: thousands of nested brackets exhaust the decoder's stack.
+        raise MalformedMessage(f"not JSON: {type(error).__name__}: {error}", raw) from error
     if not isinstance(body, dict):
         raise MalformedMessage("frame is not a JSON object", raw)
     seq, ts_ms = body.get("seq"), body.get("ts")
@@ -54,6 +56,9 @@ def decode_frame(raw: str) -> StreamFrame:
         if body.get("status") == "ERROR" or "error" in body:
             raise ErrorFrame(f"error frame: {body.get('error')!r}", raw)
         raise MalformedMessage("frame without integer ts and seq", raw)
+    # Both are stored as bigint: beyond int64 a sequence gap or a row could not even be recorded.
+    if not (0 <= seq < INT64_LIMIT and 0 <= ts_ms < INT64_LIMIT):
+        raise MalformedMessage(f"frame seq {shown(seq)} or ts {shown(ts_ms)} outside the 64-bit range", raw)
     venue_error = body.get("error")
     frame_type = body.get("type")
     return StreamFrame(

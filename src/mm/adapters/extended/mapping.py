@@ -1,7 +1,8 @@
 """Pure wire ↔ domain mapping for Extended: stream frames, SDK models and order requests.
 
-No I/O and no clock: receive times come in as arguments. Anything that does not fit raises
-`MalformedMessage` carrying the raw text, so a stream can count it, log it and move on.
+No I/O and no clock: receive times come in as arguments. This is the inbound validation boundary:
+a stream frame becomes domain events whose numbers and times lie within `InboundBounds`, or raises
+`MalformedMessage` carrying the reason and the raw text, so a stream can count it, log it and move on.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from x10.models.order import OpenOrderModel, OrderSide
 from x10.models.position import PositionModel
 from x10.models.trade import AccountTradeModel
 
+from mm.adapters.extended.account_event_bounds import checked_balance, checked_fill, checked_order, checked_position
 from mm.adapters.extended.frames import StreamFrame
+from mm.adapters.extended.inbound_bounds import (
+    DEFAULT_BOUNDS,
+    InboundBounds,
+    MarketBounds,
+    bounded_decimal,
+    shown,
+    venue_id,
+)
 from mm.adapters.extended.wire_models import AccountStreamData
 from mm.domain.instrument import Instrument
 from mm.domain.market_events import BestBidOffer, PriceKind, PriceUpdate, PublicTrade, TradeKind
@@ -40,6 +50,7 @@ EXCHANGE = "extended"
 
 _SIDES = {"BUY": Side.BUY, "SELL": Side.SELL}
 _TRADE_KINDS = {"TRADE": TradeKind.TRADE, "LIQUIDATION": TradeKind.LIQUIDATION, "DELEVERAGE": TradeKind.DELEVERAGE}
+_PRICE_NAMES = {kind: f"{kind} price" for kind in PriceKind}
 _ORDER_STATUSES = {
     "NEW": OrderStatus.NEW,
     "UNTRIGGERED": OrderStatus.NEW,
@@ -82,19 +93,16 @@ def _malformed(raw: str, what: str, error: Exception) -> MalformedMessage:
     return MalformedMessage(f"malformed {what}: {error!r}", raw)
 
 
-def _decimal(value: Any) -> Decimal:
-    """An exact decimal from the venue's string (or integer) number; floats are refused."""
-    if type(value) is str or type(value) is int:
-        result = Decimal(value)
-        if result.is_finite():
-            return result
-    raise ValueError(f"not a decimal string: {value!r}")
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
+def _object(value: Any) -> dict[str, Any]:
+    if type(value) is dict:
         return value
-    raise ValueError(f"not an integer: {value!r}")
+    raise TypeError(f"not an object: {shown(value)}")
+
+
+def _array(value: Any) -> list[Any]:
+    if type(value) is list:
+        return value
+    raise TypeError(f"not an array: {shown(value)}")
 
 
 def side_from_wire(side: str) -> Side:
@@ -105,77 +113,105 @@ def side_to_wire(side: Side) -> OrderSide:
     return OrderSide.BUY if side is Side.BUY else OrderSide.SELL
 
 
-# --- public market data ---------------------------------------------------------------------------
+def bbo_from_frame(frame: StreamFrame, received_ts_ms: int, bounds: InboundBounds = DEFAULT_BOUNDS) -> BestBidOffer:
+    """Best bid/offer from a `depth=1` order-book frame; an empty side has price and size None.
 
-
-def bbo_from_frame(frame: StreamFrame, received_ts_ms: int) -> BestBidOffer:
-    """Best bid/offer from a `depth=1` order-book frame; an empty side has price and size None."""
+    A crossed or locked book passes as it came: the domain refuses to quote on one. A level that
+    is not an object fails at its first subscript (a `TypeError`), so it needs no check of its own.
+    """
     try:
-        data = frame.data
+        data = _object(frame.data)
+        symbol = data["m"]
+        market = bounds.market(symbol)
         bids, asks = data["b"], data["a"]
-        bid = bids[0] if bids else None
-        ask = asks[0] if asks else None
+        if type(bids) is not list or type(asks) is not list:
+            raise TypeError(f"book sides are not arrays: {shown(bids)}, {shown(asks)}")
+        bid_px = bid_sz = ask_px = ask_sz = None
+        if bids:
+            bid = bids[0]
+            bid_px = bounded_decimal(bid["p"], market.min_price, market.max_price, "bid price")
+            bid_sz = bounded_decimal(bid["q"], market.min_size, market.max_size, "bid size")
+        if asks:
+            ask = asks[0]
+            ask_px = bounded_decimal(ask["p"], market.min_price, market.max_price, "ask price")
+            ask_sz = bounded_decimal(ask["q"], market.min_size, market.max_size, "ask size")
         return BestBidOffer(
-            exchange=EXCHANGE,
-            symbol=str(data["m"]),
-            exchange_ts_ms=frame.ts_ms,
-            received_ts_ms=received_ts_ms,
-            seq=frame.seq,
-            bid_px=_decimal(bid["p"]) if bid else None,
-            bid_sz=_decimal(bid["q"]) if bid else None,
-            ask_px=_decimal(ask["p"]) if ask else None,
-            ask_sz=_decimal(ask["q"]) if ask else None,
-            raw=frame.raw,
+            EXCHANGE,
+            symbol,
+            bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts"),
+            received_ts_ms,
+            frame.seq,
+            bid_px,
+            bid_sz,
+            ask_px,
+            ask_sz,
+            frame.raw,
         )
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, "best bid/offer", error) from error
 
 
-def public_trades_from_frame(frame: StreamFrame, received_ts_ms: int, *, is_replay: bool) -> list[PublicTrade]:
-    """Prints of one trades frame, each at its own trade time; `is_replay` marks resent history."""
+def public_trades_from_frame(
+    frame: StreamFrame, received_ts_ms: int, *, is_replay: bool, bounds: InboundBounds = DEFAULT_BOUNDS
+) -> list[PublicTrade]:
+    """Prints of one trades frame, each at its own trade time; `is_replay` marks resent history.
+
+    One print out of bounds makes the whole frame malformed: its other prints are not trusted either.
+    """
     try:
-        return [
-            PublicTrade(
-                exchange=EXCHANGE,
-                symbol=str(item["m"]),
-                exchange_ts_ms=_int(item["T"]),
-                received_ts_ms=received_ts_ms,
-                seq=frame.seq,
-                trade_id=str(_int(item["i"])),
-                price=_decimal(item["p"]),
-                size=_decimal(item["q"]),
-                taker_side=_SIDES[item["S"]],
-                kind=_TRADE_KINDS[item["tT"]],
-                is_replay=is_replay,
-                raw=frame.raw,
+        bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts")
+        trades = []
+        symbol: Any = None
+        market: MarketBounds | None = None
+        for item in _array(frame.data):
+            if market is None or item["m"] != symbol:  # prints of one frame share their market: look it up once
+                symbol = item["m"]
+                market = bounds.market(symbol)
+            trades.append(
+                PublicTrade(
+                    EXCHANGE,
+                    symbol,
+                    # The first frame of a connection replays older prints: a record time, not a frame time.
+                    bounds.record_ts(item["T"], received_ts_ms, "trade time"),
+                    received_ts_ms,
+                    frame.seq,
+                    str(venue_id(item["i"], "trade id")),
+                    bounded_decimal(item["p"], market.min_price, market.max_price, "trade price"),
+                    bounded_decimal(item["q"], market.min_size, market.max_size, "trade size"),
+                    _SIDES[item["S"]],
+                    _TRADE_KINDS[item["tT"]],
+                    is_replay,
+                    frame.raw,
+                )
             )
-            for item in frame.data
-        ]
+        return trades
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, "public trades", error) from error
 
 
-def price_from_frame(frame: StreamFrame, received_ts_ms: int, kind: PriceKind) -> PriceUpdate:
-    """Mark or index price. Live frames carry an inner `ts` of 0: the envelope time stands in."""
+def price_from_frame(
+    frame: StreamFrame, received_ts_ms: int, kind: PriceKind, bounds: InboundBounds = DEFAULT_BOUNDS
+) -> PriceUpdate:
+    """Mark or index price. Live frames carry an inner `ts` of 0 (or none): the envelope time stands in."""
     try:
-        data = frame.data
+        data = _object(frame.data)
+        symbol = data["m"]
+        market = bounds.market(symbol)
+        envelope_ts_ms = bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts")
         inner_ts_ms = data.get("ts")
-        exchange_ts_ms = inner_ts_ms if isinstance(inner_ts_ms, int) and inner_ts_ms > 0 else frame.ts_ms
+        is_unset = inner_ts_ms is None or (type(inner_ts_ms) is int and inner_ts_ms == 0)
         return PriceUpdate(
-            exchange=EXCHANGE,
-            symbol=str(data["m"]),
-            exchange_ts_ms=exchange_ts_ms,
-            received_ts_ms=received_ts_ms,
-            seq=frame.seq,
-            kind=kind,
-            price=_decimal(data["p"]),
-            raw=frame.raw,
+            EXCHANGE,
+            symbol,
+            envelope_ts_ms if is_unset else bounds.frame_ts(inner_ts_ms, received_ts_ms, "price ts"),
+            received_ts_ms,
+            frame.seq,
+            kind,
+            bounded_decimal(data["p"], market.min_price, market.max_price, _PRICE_NAMES[kind]),
+            frame.raw,
         )
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, f"{kind} price", error) from error
-
-
-# --- markets, orders, account ---------------------------------------------------------------------
 
 
 def instrument_from_market(market: MarketModel) -> Instrument:
@@ -268,20 +304,29 @@ def balance_from_wire(balance: BalanceModel) -> Balance:
     return Balance(equity=balance.equity, available_for_trade=balance.available_for_trade, ts_ms=balance.updated_time)
 
 
-def account_events_from_frame(frame: StreamFrame, received_ts_ms: int) -> list[AccountEvent]:
-    """Order updates, fills, position and balance changes of one account frame, in payload order."""
+def account_events_from_frame(
+    frame: StreamFrame, received_ts_ms: int, bounds: InboundBounds = DEFAULT_BOUNDS
+) -> list[AccountEvent]:
+    """Order updates, fills, position and balance changes of one account frame, in payload order.
+
+    One value out of bounds makes the whole frame malformed: it is skipped, never half-applied.
+    """
     try:
+        bounds.frame_ts(frame.ts_ms, received_ts_ms, "frame ts")
         data = AccountStreamData.model_validate(frame.data if frame.data is not None else {})
         events: list[AccountEvent] = []
         for order in data.orders or ():
-            events.append(OrderUpdate(open_order_from_wire(order), received_ts_ms, frame.raw))
+            checked = checked_order(open_order_from_wire(order), bounds, received_ts_ms)
+            events.append(OrderUpdate(checked, received_ts_ms, frame.raw))
         for trade in data.trades or ():
-            events.append(FillEvent(fill_from_wire(trade, trade.external_order_id or ""), received_ts_ms, frame.raw))
+            fill = checked_fill(fill_from_wire(trade, trade.external_order_id or ""), bounds, received_ts_ms)
+            events.append(FillEvent(fill, received_ts_ms, frame.raw))
         for position in data.positions or ():
-            events.append(PositionUpdate(position_from_wire(position), received_ts_ms, frame.raw))
+            held = checked_position(position_from_wire(position), bounds, received_ts_ms)
+            events.append(PositionUpdate(held, received_ts_ms, frame.raw))
         if data.balance is not None:
-            events.append(BalanceUpdate(balance_from_wire(data.balance), received_ts_ms, frame.raw))
+            balance = checked_balance(balance_from_wire(data.balance), bounds, received_ts_ms)
+            events.append(BalanceUpdate(balance, received_ts_ms, frame.raw))
         return events
-
     except _MAPPING_ERRORS as error:
         raise _malformed(frame.raw, f"account {frame.type}", error) from error

@@ -6,16 +6,18 @@ its outages reach the consumer as `FeedGap` and its returns as `FeedRecovered`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from enum import StrEnum
 
 from mm.adapters.extended.event_pump import EventPump
 from mm.adapters.extended.frames import StreamFrame
+from mm.adapters.extended.inbound_bounds import DEFAULT_BOUNDS, InboundBounds
 from mm.adapters.extended.mapping import EXCHANGE, bbo_from_frame, price_from_frame, public_trades_from_frame
 from mm.adapters.extended.metrics import ExtendedMetrics
 from mm.adapters.extended.resilient_stream import ResilientStream, StreamIssue
 from mm.adapters.extended.sdk_config import stream_base_url
 from mm.adapters.extended.settings import ExtendedEndpoints, StreamSettings
+from mm.domain.instrument import Instrument
 from mm.domain.market_events import FeedGap, FeedRecovered, MarketEvent, PriceKind
 from mm.ports.clock import Clock
 from mm.ports.metrics import Metrics
@@ -39,23 +41,40 @@ def stream_path(stream: PublicStream, symbol: str) -> str:
 
 
 class _PublicStreamEvents:
-    """Turns one subscription's frames and outages into market events."""
+    """Turns one subscription's frames and outages into market events.
 
-    def __init__(self, stream: PublicStream, symbol: str, emit: Callable[[MarketEvent], None]) -> None:
+    Every frame passes the mapping's inbound bounds; one that does not raises `MalformedMessage`,
+    which the stream counts, logs and skips.
+    """
+
+    def __init__(
+        self,
+        stream: PublicStream,
+        symbol: str,
+        emit: Callable[[MarketEvent], None],
+        bounds: InboundBounds,
+        metrics: ExtendedMetrics,
+    ) -> None:
         self._stream = stream
         self._symbol = symbol
         self._emit = emit
+        self._bounds = bounds
+        self._metrics = metrics
 
     def on_frame(self, frame: StreamFrame, received_ts_ms: int, is_first: bool) -> None:
         if self._stream is PublicStream.BBO:
-            self._emit(bbo_from_frame(frame, received_ts_ms))
+            bbo = bbo_from_frame(frame, received_ts_ms, self._bounds)
+            if bbo.bid_px is not None and bbo.ask_px is not None and bbo.bid_px >= bbo.ask_px:
+                kind = "crossed" if bbo.bid_px > bbo.ask_px else "locked"
+                self._metrics.crossed_books.inc(symbol=self._symbol, kind=kind)
+            self._emit(bbo)
         elif self._stream is PublicStream.TRADES:
             # The first trades frame of a connection replays old prints (PROTOCOL.md §3).
-            for trade in public_trades_from_frame(frame, received_ts_ms, is_replay=is_first):
+            for trade in public_trades_from_frame(frame, received_ts_ms, is_replay=is_first, bounds=self._bounds):
                 self._emit(trade)
         else:
             kind = PriceKind.MARK if self._stream is PublicStream.MARK else PriceKind.INDEX
-            self._emit(price_from_frame(frame, received_ts_ms, kind))
+            self._emit(price_from_frame(frame, received_ts_ms, kind, self._bounds))
 
     def on_interrupted(self, issue: StreamIssue) -> None:
         self._emit(
@@ -85,7 +104,11 @@ class _PublicStreamEvents:
 
 
 class ExtendedMarketDataFeed:
-    """Public market data for a set of markets; one `events()` iteration per instance."""
+    """Public market data for a set of markets; one `events()` iteration per instance.
+
+    With `instruments`, prices and sizes are bounded by each market's tick and step, and a frame
+    for any other market is refused; without, wide generic bounds apply.
+    """
 
     def __init__(
         self,
@@ -94,6 +117,8 @@ class ExtendedMarketDataFeed:
         metrics: Metrics,
         settings: StreamSettings | None = None,
         streams: Collection[PublicStream] = tuple(PublicStream),
+        *,
+        instruments: Iterable[Instrument] = (),
     ) -> None:
         self._base_url = stream_base_url(endpoints)
         self._clock = clock
@@ -101,6 +126,8 @@ class ExtendedMarketDataFeed:
         self._settings = settings or StreamSettings()
         self._streams = tuple(streams)
         self._pump: EventPump[MarketEvent] = EventPump()
+        known = tuple(instruments)
+        self._bounds = InboundBounds.for_instruments(known) if known else DEFAULT_BOUNDS
 
     async def events(self, symbols: Sequence[str]) -> AsyncIterator[MarketEvent]:
         if self._pump.is_running:
@@ -111,7 +138,7 @@ class ExtendedMarketDataFeed:
                     self._base_url + stream_path(stream, symbol),
                     name=stream.value,
                     symbol=symbol,
-                    observer=_PublicStreamEvents(stream, symbol, self._pump.emit),
+                    observer=_PublicStreamEvents(stream, symbol, self._pump.emit, self._bounds, self._metrics),
                     settings=self._settings,
                     clock=self._clock,
                     metrics=self._metrics,

@@ -27,6 +27,11 @@ class ExtendedMetrics:
         self.stream_malformed = metrics.counter(
             "extended_stream_malformed_total", "Frames that could not be parsed and were skipped", ("stream", "symbol")
         )
+        self.crossed_books = metrics.counter(
+            "extended_crossed_books_total",
+            "Best bid/offer frames passed on with bid above (crossed) or at (locked) the ask",
+            ("symbol", "kind"),
+        )
         self.rest_requests = metrics.counter(
             "extended_rest_requests_total", "REST requests sent, per operation", ("operation",)
         )

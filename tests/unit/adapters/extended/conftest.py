@@ -1,4 +1,4 @@
-"""Fixture payloads from ../shared/extended/fixtures."""
+"""Fixture payloads of the Extended wire format, carried in `tests/fixtures/extended`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Any
 
 from mm.adapters.extended.frames import StreamFrame, decode_frame
 
-FIXTURES = Path(__file__).resolve().parents[5] / "shared" / "extended" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "extended"
+
+# How long after the venue stamped a frame we receive it, in the tests: a plausible network delay.
+RECEIVE_DELAY_MS = 40
 
 
 def fixture_text(name: str) -> str:
@@ -21,3 +24,8 @@ def fixture_json(name: str) -> Any:
 
 def fixture_frame(name: str) -> StreamFrame:
     return decode_frame(fixture_text(name))
+
+
+def received_ms(frame: StreamFrame) -> int:
+    """A receive time just after the frame's own time: fixtures were stamped years apart."""
+    return frame.ts_ms + RECEIVE_DELAY_MS

@@ -58,3 +58,28 @@ def test_a_sequenced_frame_carrying_an_error_decodes_with_the_error_set() -> Non
 
 def test_binary_frames_with_invalid_utf8_keep_their_bytes_visible() -> None:
     assert raw_text(b'{"a": "\xff"}') == '{"a": "\ufffd"}'
+
+
+@pytest.mark.parametrize("seq", [2**63, 2**64, 10**30, -1])
+def test_a_seq_outside_the_64_bit_range_is_malformed(seq: int) -> None:
+    with pytest.raises(MalformedMessage, match="64-bit"):
+        decode_frame(f'{{"ts": 1790586554509, "seq": {seq}, "data": {{}}}}')
+
+
+def test_a_seq_just_below_two_to_the_63_decodes() -> None:
+    assert decode_frame(f'{{"ts": 1790586554509, "seq": {2**63 - 1}, "data": {{}}}}').seq == 2**63 - 1
+
+
+def test_a_ts_beyond_the_64_bit_range_is_malformed() -> None:
+    with pytest.raises(MalformedMessage, match="64-bit"):
+        decode_frame(f'{{"ts": {2**63}, "seq": 1, "data": {{}}}}')
+
+
+def test_json_nested_deeper_than_the_decoder_can_go_is_malformed() -> None:
+    with pytest.raises(MalformedMessage, match="RecursionError"):
+        decode_frame('{"ts": 1, "seq": 1, "data": ' + "[" * 100_000 + "]" * 100_000 + "}")
+
+
+def test_an_integer_of_more_digits_than_python_parses_is_malformed() -> None:
+    with pytest.raises(MalformedMessage, match="not JSON"):
+        decode_frame('{"ts": 1, "seq": ' + "9" * 5000 + "}")

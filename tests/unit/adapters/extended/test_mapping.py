@@ -14,6 +14,7 @@ from x10.models.order import OpenOrderModel
 from x10.models.position import PositionModel
 from x10.models.trade import AccountTradeModel
 
+from mm.adapters.extended.inbound_bounds import InboundBounds
 from mm.adapters.extended.mapping import (
     account_events_from_frame,
     bbo_from_frame,
@@ -41,7 +42,7 @@ from mm.domain.orders import (
 )
 from mm.domain.side import Side
 from mm.ports.errors import MalformedMessage
-from tests.unit.adapters.extended.conftest import fixture_frame, fixture_text
+from tests.unit.adapters.extended.conftest import fixture_frame, fixture_text, received_ms
 
 RECEIVED_MS = 1_790_586_600_000
 
@@ -77,13 +78,13 @@ def test_a_bbo_frame_with_an_empty_side_has_no_price_there() -> None:
 def test_the_docs_public_trade_frame_maps_to_one_trade_at_its_trade_time() -> None:
     frame = fixture_frame("public_trades.json")
 
-    [trade] = public_trades_from_frame(frame, RECEIVED_MS, is_replay=False)
+    [trade] = public_trades_from_frame(frame, received_ms(frame), is_replay=False)
 
     assert trade == PublicTrade(
         exchange="extended",
         symbol="BTC-USD",
         exchange_ts_ms=1701563440000,
-        received_ts_ms=RECEIVED_MS,
+        received_ts_ms=received_ms(frame),
         seq=2,
         trade_id="25124",
         price=Decimal("25670"),
@@ -117,7 +118,7 @@ def test_liquidation_and_deleverage_prints_are_marked_as_liquidations(wire: str,
     frame = fixture_frame("public_trades.json")
     frame = frame._replace(data=[{**frame.data[0], "tT": wire}])
 
-    [trade] = public_trades_from_frame(frame, RECEIVED_MS, is_replay=False)
+    [trade] = public_trades_from_frame(frame, received_ms(frame), is_replay=False)
 
     assert trade.kind is kind
     assert trade.is_liquidation
@@ -126,13 +127,13 @@ def test_liquidation_and_deleverage_prints_are_marked_as_liquidations(wire: str,
 def test_a_mark_price_frame_maps_to_a_mark_price_at_its_calculation_time() -> None:
     frame = fixture_frame("mark_price.json")
 
-    price = price_from_frame(frame, RECEIVED_MS, PriceKind.MARK)
+    price = price_from_frame(frame, received_ms(frame), PriceKind.MARK)
 
     assert price == PriceUpdate(
         exchange="extended",
         symbol="BTC-USD",
         exchange_ts_ms=1701563440000,
-        received_ts_ms=RECEIVED_MS,
+        received_ts_ms=received_ms(frame),
         seq=1,
         kind=PriceKind.MARK,
         price=Decimal("25670"),
@@ -148,7 +149,9 @@ def test_a_live_mark_price_with_inner_ts_zero_takes_the_envelope_time() -> None:
 
 
 def test_an_index_price_frame_maps_to_an_index_price() -> None:
-    price = price_from_frame(fixture_frame("index_price.json"), RECEIVED_MS, PriceKind.INDEX)
+    frame = fixture_frame("index_price.json")
+
+    price = price_from_frame(frame, received_ms(frame), PriceKind.INDEX)
 
     assert (price.kind, price.symbol, price.price, price.exchange_ts_ms) == (
         PriceKind.INDEX,
@@ -189,7 +192,7 @@ def test_a_bbo_frame_without_book_sides_is_malformed_and_keeps_its_raw_text() ->
 def test_an_account_order_frame_maps_to_an_order_update() -> None:
     frame = fixture_frame("account_order.json")
 
-    [event] = account_events_from_frame(frame, RECEIVED_MS)
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert event == OrderUpdate(
         order=OpenOrder(
@@ -205,13 +208,15 @@ def test_an_account_order_frame_maps_to_an_order_update() -> None:
             updated_ts_ms=1715885888571,
             reason=RejectReason.NONE,
         ),
-        received_ts_ms=RECEIVED_MS,
+        received_ts_ms=received_ms(frame),
         raw=frame.raw,
     )
 
 
 def test_a_rejected_post_only_order_maps_to_a_post_only_would_cross_update() -> None:
-    [event] = account_events_from_frame(fixture_frame("error_post_only.json"), RECEIVED_MS)
+    frame = fixture_frame("error_post_only.json")
+
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert isinstance(event, OrderUpdate)
     assert (event.order.client_order_id, event.order.status, event.order.reason) == (
@@ -222,7 +227,9 @@ def test_a_rejected_post_only_order_maps_to_a_post_only_would_cross_update() -> 
 
 
 def test_a_cancelled_order_maps_to_a_cancelled_update_without_reason() -> None:
-    [event] = account_events_from_frame(fixture_frame("account_order_cancelled.json"), RECEIVED_MS)
+    frame = fixture_frame("account_order_cancelled.json")
+
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert isinstance(event, OrderUpdate)
     assert (event.order.client_order_id, event.order.side, event.order.status, event.order.reason) == (
@@ -239,7 +246,7 @@ def test_an_order_with_a_status_the_sdk_does_not_know_still_maps() -> None:
     order = {**frame.data["orders"][0], "statusReason": "NEGATIVE_EQUITY"}
     frame = frame._replace(data={"orders": [order]})
 
-    [event] = account_events_from_frame(frame, RECEIVED_MS)
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert isinstance(event, OrderUpdate)
     assert event.order.reason is RejectReason.INSUFFICIENT_MARGIN
@@ -248,7 +255,7 @@ def test_an_order_with_a_status_the_sdk_does_not_know_still_maps() -> None:
 def test_an_account_trade_frame_maps_to_a_fill_with_its_client_order_id() -> None:
     frame = fixture_frame("account_trade.json")
 
-    [event] = account_events_from_frame(frame, RECEIVED_MS)
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert event == FillEvent(
         fill=Fill(
@@ -263,7 +270,7 @@ def test_an_account_trade_frame_maps_to_a_fill_with_its_client_order_id() -> Non
             is_taker=True,
             ts_ms=1701563440000,
         ),
-        received_ts_ms=RECEIVED_MS,
+        received_ts_ms=received_ms(frame),
         raw=frame.raw,
     )
 
@@ -271,13 +278,14 @@ def test_an_account_trade_frame_maps_to_a_fill_with_its_client_order_id() -> Non
 def test_a_rest_trade_maps_to_the_same_fill_as_the_stream_but_without_client_order_id() -> None:
     reply = WrappedApiResponseModel[list[AccountTradeModel]].model_validate_json(fixture_text("trades.json"))
     assert reply.data is not None
-    [streamed] = account_events_from_frame(fixture_frame("account_trade.json"), RECEIVED_MS)
+    frame = fixture_frame("account_trade.json")
+    [streamed] = account_events_from_frame(frame, received_ms(frame))
     assert isinstance(streamed, FillEvent)
 
-    event = fill_event_from_trade(reply.data[0], RECEIVED_MS)
+    event = fill_event_from_trade(reply.data[0], received_ms(frame))
 
     assert event.fill == dataclasses.replace(streamed.fill, client_order_id="")
-    assert event.received_ts_ms == RECEIVED_MS
+    assert event.received_ts_ms == received_ms(frame)
 
 
 def test_a_rest_fill_keeps_the_trade_in_the_venues_field_names_as_raw() -> None:
@@ -290,7 +298,11 @@ def test_a_rest_fill_keeps_the_trade_in_the_venues_field_names_as_raw() -> None:
 
 
 def test_the_sdk_test_trade_frame_maps_to_a_fill_without_client_order_id() -> None:
-    [event] = account_events_from_frame(fixture_frame("account_trade_sdk_test.json"), RECEIVED_MS)
+    frame = fixture_frame("account_trade_sdk_test.json")
+    # The SDK's test stamps its trade six months after its frame: only a wide clock lead admits both.
+    wide = InboundBounds(max_lead_ms=366 * 86_400_000)
+
+    [event] = account_events_from_frame(frame, received_ms(frame), wide)
 
     assert isinstance(event, FillEvent)
     assert (event.fill.fill_id, event.fill.fee, event.fill.client_order_id) == (
@@ -303,7 +315,7 @@ def test_the_sdk_test_trade_frame_maps_to_a_fill_without_client_order_id() -> No
 def test_a_short_position_frame_maps_to_a_negative_position() -> None:
     frame = fixture_frame("account_position.json")
 
-    [event] = account_events_from_frame(frame, RECEIVED_MS)
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert event == PositionUpdate(
         position=Position(
@@ -314,7 +326,7 @@ def test_a_short_position_frame_maps_to_a_negative_position() -> None:
             unrealised_pnl=Decimal("100.000000"),
             realised_pnl=Decimal("200.000000"),
         ),
-        received_ts_ms=RECEIVED_MS,
+        received_ts_ms=received_ms(frame),
         raw=frame.raw,
     )
 
@@ -323,7 +335,7 @@ def test_a_closed_position_maps_to_flat() -> None:
     frame = fixture_frame("account_position.json")
     closed = {**frame.data["positions"][0], "status": "CLOSED"}
 
-    [event] = account_events_from_frame(frame._replace(data={"positions": [closed]}), RECEIVED_MS)
+    [event] = account_events_from_frame(frame._replace(data={"positions": [closed]}), received_ms(frame))
 
     assert isinstance(event, PositionUpdate)
     assert (event.position.size, event.position.entry_price) == (Decimal(0), None)
@@ -332,11 +344,11 @@ def test_a_closed_position_maps_to_flat() -> None:
 def test_a_balance_frame_maps_to_a_balance_update() -> None:
     frame = fixture_frame("account_balance.json")
 
-    [event] = account_events_from_frame(frame, RECEIVED_MS)
+    [event] = account_events_from_frame(frame, received_ms(frame))
 
     assert event == BalanceUpdate(
         balance=Balance(equity=Decimal("20.000000"), available_for_trade=Decimal("3.000000"), ts_ms=1699976104901),
-        received_ts_ms=RECEIVED_MS,
+        received_ts_ms=received_ms(frame),
         raw=frame.raw,
     )
 
