@@ -86,6 +86,7 @@ def test_a_second_mm_reflect_of_the_same_window_stores_nothing_new(clean_databas
     again = _mm_reflect(["--window-end", WINDOW_END], env)
     assert (again.returncode, len(_proposals(clean_database_url)), len(_reasoning_files(tmp_path))) == (0, 1, 1)
     assert "already_proposed" in again.stdout
+    assert "2026-01-01T00:00:00.000Z .. 2026-01-01T01:00:00.000Z" in again.stdout
 
 
 def test_mm_reflect_with_a_malformed_model_exits_2_naming_it(clean_database_url: str, tmp_path: Path) -> None:

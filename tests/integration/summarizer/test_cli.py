@@ -82,6 +82,13 @@ def test_one_run_enriches_the_fills_and_prints_the_worst(tmp_path: Path, clean_d
     assert "c1" in result.stdout
 
 
+def test_one_run_ends_with_a_line_saying_what_it_did(tmp_path: Path, clean_database_url: str) -> None:
+    _seed_one_fill(clean_database_url)
+    result = _mm([], _env(tmp_path, DATABASE_URL=clean_database_url), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 fills examined, 1 enriched (1 with every markout)" in result.stdout
+
+
 def test_the_loop_stops_cleanly_on_sigterm(tmp_path: Path, clean_database_url: str) -> None:
     _seed_one_fill(clean_database_url)
     process = subprocess.Popen(

@@ -44,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
                     pruned = prune_ingest_ledger(conn, now - timedelta(days=args.ledger_days))
             finally:
                 engine.dispose()
-            print(f"partitions per table: {counts}; dropped: {len(dropped)}; ledger rows pruned: {pruned}")
+            per_table = ", ".join(f"{table} {count}" for table, count in sorted(counts.items()))
+            print(f"day partitions: {per_table or 'none'}")
+            print(f"dropped {len(dropped)} partition(s) past retention; pruned {pruned} ingest ledger row(s)")
     return 0
 
 

@@ -20,6 +20,7 @@ from mm.apps.async_providers import resolved, settle
 from mm.apps.reflector.settings import ReflectorSettings
 from mm.apps.settings import exit_bad_settings, read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
+from mm.apps.time_text import iso_utc
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 
 if TYPE_CHECKING:
@@ -57,8 +58,8 @@ async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: R
         results = await loop.run_once(window)
         for result in results:
             print(
-                f"{result.symbol} {result.window.start_ms}..{result.window.end_ms}: {result.outcome.value}"
-                + (f" {result.proposal_id}" if result.proposal_id else "")
+                f"{result.symbol} {iso_utc(result.window.start_ms)} .. {iso_utc(result.window.end_ms)}: "
+                f"{result.outcome.value}" + (f" {result.proposal_id}" if result.proposal_id else "")
             )
         return 0 if len(results) == len(settings.symbols) else 1
     finally:

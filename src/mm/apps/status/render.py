@@ -5,7 +5,6 @@ Times are UTC ISO 8601; a markout is shown with how many fills it rests on, sinc
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -13,18 +12,12 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from mm.apps.time_text import iso_utc
 from mm.domain.day_pnl import DayPnl
 from mm.domain.market_status import FillLine, MarketStatus, SystemStatus
 from mm.domain.mode import Mode
 
 _MODE_STYLE = {Mode.NORMAL: "green", Mode.DEFENSIVE: "yellow", Mode.PAUSE: "bold red"}
-
-
-def iso_utc(ts_ms: int | None) -> str | None:
-    """`2026-12-02T18:40:12.345Z`, or None."""
-    if ts_ms is None:
-        return None
-    return datetime.fromtimestamp(ts_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _ago(now_ms: int, ts_ms: int | None) -> str:

@@ -13,8 +13,9 @@ from mm.apps.settings import load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.apps.summarizer.container import Container
 from mm.apps.summarizer.settings import SummarizerSettings
+from mm.apps.time_text import iso_utc
 from mm.domain.fill_summary import EnrichedFill
-from mm.usecases.summary.summarize import Summarizer
+from mm.usecases.summary.summarize import Summarizer, SummaryRun
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +34,7 @@ async def _main(args: argparse.Namespace, settings: SummarizerSettings) -> int:
         if args.loop:
             await _loop(summarizer, args.interval_s or settings.summarize_interval_s)
         else:
-            await summarizer.run_once()
+            print(_run_line(await summarizer.run_once(), container.shared.clock().now_ms()))
         if args.worst > 0:
             await _print_worst(summarizer, container, args.worst, args.window_s)
     finally:
@@ -61,6 +62,16 @@ async def _print_worst(summarizer: Summarizer, container: Container, limit: int,
     print(f"{'fill_id':<24} {'symbol':<12} {'side':<4} {'price':>14} {'size':>12} {'10s bps':>10} {'60s bps':>10}")
     for enriched in worst:
         print(_worst_line(enriched))
+
+
+def _run_line(run: SummaryRun, now_ms: int) -> str:
+    """One line for a person: what the run measured, and what waits for a later run."""
+    pending = run.fills_written - run.fills_completed
+    waiting = f"; {pending} wait for a markout horizon to pass" if pending > 0 else ""
+    return (
+        f"summarized at {iso_utc(now_ms)}: {run.fills_examined} fills examined, {run.fills_written} enriched "
+        f"({run.fills_completed} with every markout){waiting}; {run.buckets_written} summary buckets written"
+    )
 
 
 def _worst_line(enriched: EnrichedFill) -> str:
