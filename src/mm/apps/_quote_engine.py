@@ -44,6 +44,7 @@ def executor_config_of(settings: ExecutorSettings, run_id: str) -> ExecutorConfi
         dead_man_switch_s=settings.dead_man_switch_s,
         dead_man_refresh_s=settings.dead_man_switch_s / 3,
         proposal_check_interval_s=settings.proposal_check_interval_s or 60.0,
+        status_log_interval_s=settings.status_log_interval_s,
     )
 
 

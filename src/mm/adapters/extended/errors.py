@@ -117,7 +117,10 @@ def error_for(venue: VenueError, operation: str) -> MmError:
 
 
 def _logged(error: MmError, operation: str) -> MmError:
-    if isinstance(error, InvalidRequest | AuthFailed):
+    if isinstance(error, OrderNotFound):
+        # Routine: a replace or cancel that crossed a fill or cancel on its way. The caller counts it.
+        _log.info("extended_request_failed", operation=operation, category=type(error).__name__, error=str(error))
+    elif isinstance(error, InvalidRequest | AuthFailed):
         _log.error("extended_request_refused", operation=operation, category=type(error).__name__, error=str(error))
     else:
         _log.warning("extended_request_failed", operation=operation, category=type(error).__name__, error=str(error))

@@ -104,3 +104,6 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None, secrets:
     # Chatty libraries: their INFO lines say nothing an operator needs.
     for name in ("alembic", "pgserver", "websockets", "aiohttp.access", "httpx"):
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    # The Extended SDK logs every error response at ERROR; the adapter's choke point logs the same failure
+    # once, typed and at the level its category deserves (a routine race is INFO, not an error).
+    logging.getLogger("x10").setLevel(logging.CRITICAL)

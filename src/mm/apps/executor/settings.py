@@ -117,6 +117,9 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
             "the one applied (0: never apply proposals, nor roll them back)"
         ),
     )
+    status_log_interval_s: float = Field(
+        60.0, alias="STATUS_LOG_INTERVAL_S", gt=0, description="seconds between the one-line status logs per market"
+    )
     strategy_params: dict[str, Any] | None = Field(
         None,
         alias="STRATEGY_PARAMS",

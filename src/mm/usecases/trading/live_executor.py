@@ -42,6 +42,7 @@ from mm.ports.strategy_state_store import StrategyStateStore
 from mm.ports.trading_gateway import TradingGateway
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
+from mm.usecases.trading.activity_log import ActivityLog
 from mm.usecases.trading.cancel_until_flat import cancel_until_flat
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.executor_metrics import ExecutorMetrics
@@ -70,6 +71,7 @@ class ExecutorConfig:
     gauge_interval_s: float = 0.5
     shutdown_timeout_s: float = 10.0
     proposal_check_interval_s: float = 60.0
+    status_log_interval_s: float = 60.0
 
     def __post_init__(self) -> None:
         if not self.markets:
@@ -117,8 +119,15 @@ class LiveExecutor:
         self._params_check = ParamsCheck(proposals=proposals, rollbacks=rollbacks, clock=clock)
         self.engines: dict[str, QuoteEngine] = {}
         exchange = config.markets[0].exchange
+        self._activity = ActivityLog(round(config.status_log_interval_s * 1000))
         self._sender = OrderSender(
-            gateway, clock=clock, journal=journal, metrics=metrics, exchange=exchange, on_commands=self._dispatch
+            gateway,
+            clock=clock,
+            journal=journal,
+            metrics=metrics,
+            exchange=exchange,
+            on_commands=self._dispatch,
+            activity=self._activity,
         )
         self._saver = StateSaver(state_store, metrics)
         self._background: list[asyncio.Task[Any]] = []
@@ -209,6 +218,7 @@ class LiveExecutor:
         for command in commands:
             if isinstance(command, RecordDecision):
                 self._journal.record_decision(command.record)
+                self._activity.decision(command.record)
             elif isinstance(command, PersistState):
                 self._saver.submit(engine, command.snapshot)
             else:
@@ -235,6 +245,8 @@ class LiveExecutor:
             for engine in self._engines_for(event):
                 self._journal_account(engine, event)
                 self._dispatch(engine, engine.on_account_event(event, now_ms))
+                if isinstance(event, FillEvent):
+                    self._activity.fill(engine, event)
         raise StreamEnded("the account stream ended")
 
     def _engines_for(self, event: AccountEvent) -> list[QuoteEngine]:
@@ -276,6 +288,9 @@ class LiveExecutor:
             if now_ms >= next_gauges_ms:
                 next_gauges_ms = now_ms + round(self.config.gauge_interval_s * 1000)
                 self._update_gauges()
+            if self._activity.status_due(now_ms):
+                for engine in self.engines.values():
+                    self._activity.status(engine)
 
     def _update_gauges(self) -> None:
         metrics = self._metrics

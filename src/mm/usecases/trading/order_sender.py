@@ -28,6 +28,7 @@ from mm.domain.orders import AccountResynced
 from mm.ports.clock import Clock
 from mm.ports.errors import AuthFailed, ExchangeError, ExchangeUnavailable, InvalidRequest, RateLimited
 from mm.ports.trading_gateway import TradingGateway
+from mm.usecases.trading.activity_log import ActivityLog
 from mm.usecases.trading.executor_metrics import ExecutorMetrics
 from mm.usecases.trading.journal_writer import JournalWriter
 from mm.usecases.trading.quote_engine import QuoteEngine
@@ -60,8 +61,10 @@ class OrderSender:
         metrics: ExecutorMetrics,
         exchange: str,
         on_commands: CommandSink,
+        activity: ActivityLog | None = None,
     ) -> None:
         self._gateway = gateway
+        self._activity = activity or ActivityLog()
         self._clock = clock
         self._journal = journal
         self._metrics = metrics
@@ -137,6 +140,9 @@ class OrderSender:
         self._journal.record_order(answer_entry(self._exchange, command, now_ms, failure=type(error).__name__))
         if isinstance(error, InvalidRequest):
             _log.error("order_request_invalid", symbol=symbol, command=command_kind(command), error=str(error))
+        elif failure is RequestFailure.NOT_FOUND and isinstance(command, ReplaceOrder | CancelOrder):
+            # The order filled or was cancelled while the request was on its way: the engine already handles it.
+            self._activity.expected_race(symbol, command_kind(command))
         elif failure is not RequestFailure.POST_ONLY_WOULD_CROSS:
             _log.warning(
                 "order_request_failed", symbol=symbol, command=command_kind(command), failure=failure, error=str(error)
