@@ -27,3 +27,17 @@ def markout(side: Side, fill_price: Number, future_mid: Number) -> Number:
 def markout_bps(side: Side, fill_price: Number, future_mid: Number) -> Number:
     """The markout in basis points of the fill price: markout × 10 000 / fill price."""
     return markout(side, fill_price, future_mid) * _BPS / fill_price
+
+
+FEW_FILLS = 30
+"""Below this many fills a mean markout says little: one adverse fill can swing it by bps. Reports say so."""
+
+
+def few_fills_note(sample_size: int) -> str | None:
+    """A warning for a statistic resting on fewer than `FEW_FILLS` fills (None when there are enough)."""
+    if sample_size >= FEW_FILLS:
+        return None
+    return (
+        f"rests on {sample_size} fill{'s' if sample_size != 1 else ''}: too few to judge the strategy "
+        f"({FEW_FILLS} or more wanted; replay more data)"
+    )

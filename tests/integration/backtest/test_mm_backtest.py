@@ -41,6 +41,8 @@ def test_with_no_options_it_replays_the_shipped_slice_from_the_database(
     result = _mm([], clean_database_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "rows replayed                    36,963" in result.stdout
+    assert "(n=2)" in result.stdout
+    assert "rests on 1 fill: too few to judge the strategy" in result.stdout
     assert _one(clean_database_url, "SELECT count(*), min(exchange), min(symbol) FROM md_bbo") == (
         30_732,
         "binance",

@@ -43,3 +43,12 @@ def test_an_unchanged_mid_is_a_zero_markout() -> None:
 def test_a_non_positive_fill_price_is_rejected() -> None:
     with pytest.raises(ValueError, match="fill_price"):
         markout(Side.BUY, Decimal(0), Decimal(1))
+
+
+def test_a_statistic_on_few_fills_carries_a_warning_naming_its_sample_size() -> None:
+    from mm.domain.markouts import FEW_FILLS, few_fills_note
+
+    note = few_fills_note(2)
+    assert note is not None
+    assert "2 fills" in note
+    assert few_fills_note(FEW_FILLS) is None

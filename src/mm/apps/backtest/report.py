@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from mm.apps.backtest.summary_table import summary_rows
 from mm.domain.fill_summary import MARKOUT_HORIZONS_S
+from mm.domain.markouts import few_fills_note
 from mm.domain.mode import Mode
 from mm.usecases.backtest.backtest import BacktestResult
 
@@ -106,7 +107,8 @@ def _draw_markouts(result: BacktestResult) -> Callable[[Axes], None]:
         bars = axes.bar(labels, means, color=["#5c6bc0" if m >= 0 else "#ef5350" for m in means])
         axes.bar_label(bars, labels=[f"{m:+.2f} bps (n={n})" for m, n in zip(means, counts, strict=True)])
         axes.axhline(0, color="grey", linewidth=0.5)
-        axes.set_title("mean markout by horizon (bps, positive = good for us)")
+        note = few_fills_note(min(counts, default=0))
+        axes.set_title("mean markout by horizon (bps, positive = good for us)" + (f"\n{note}" if note else ""))
 
     return draw
 

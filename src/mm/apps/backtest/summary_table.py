@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from mm.domain.fill_summary import MARKOUT_HORIZONS_S
+from mm.domain.markouts import few_fills_note
 from mm.usecases.backtest.backtest import BacktestResult
 
 _MONEY = Decimal("0.0001")
@@ -23,12 +25,21 @@ def _bps(value: float | None) -> str:
     return "-" if value is None else f"{value:+.2f}"
 
 
+def markout_counts(result: BacktestResult) -> list[int]:
+    """How many fills have a markout at each horizon of `MARKOUT_HORIZONS_S` (the mean's sample size)."""
+    return [
+        sum(1 for fill in result.fills if fill.enriched.markouts[slot] is not None)
+        for slot in range(len(MARKOUT_HORIZONS_S))
+    ]
+
+
 def summary_rows(result: BacktestResult) -> list[tuple[str, str]]:
     record, summary = result.record, result.record.summary
     settings = record.settings
     markouts: dict[str, Any] = summary["mean_markout_bps"]
     time_in: dict[str, int] = summary["time_in_mode_ms"]
     covered_ms = max(1, sum(time_in.values()))
+    counts = markout_counts(result)
     return [
         ("run", str(record.run_id) if record.run_id is not None else "(not stored)"),
         ("market", f"{record.exchange} {record.symbol}"),
@@ -52,7 +63,13 @@ def summary_rows(result: BacktestResult) -> list[tuple[str, str]]:
         ("realized PnL (before fees)", _money(summary["realized_pnl"])),
         ("PnL marked to last mid", _money(summary["mtm_pnl"])),
         ("final / max |position|", f"{summary['final_position']} / {summary['max_abs_position']}"),
-        ("markout 1s / 10s / 60s (bps)", " / ".join(_bps(markouts.get(h)) for h in ("1", "10", "60"))),
+        (
+            "markout 1s / 10s / 60s (bps)",
+            " / ".join(
+                f"{_bps(markouts.get(str(h)))} (n={n})" for h, n in zip(MARKOUT_HORIZONS_S, counts, strict=True)
+            ),
+        ),
+        *((("markout warning", note),) if (note := few_fills_note(min(counts, default=0))) else ()),
         ("PAUSE episodes", str(summary["pause_count"])),
         (
             "time NORMAL / DEFENSIVE / PAUSE",
