@@ -113,3 +113,25 @@ async def shared_db_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
+
+
+_SHARED_ROWS_LEFT = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tests_start_from_empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Empty the tables before a `clean_database_url` test when a shared-database test left rows behind.
+
+    Tests on `shared_db_engine` (or on `database_url` itself) keep their rows, and `clean_database_url` only empties
+    the tables after its own test: without this, the first such test after them would see their rows.
+    """
+    uses = set(request.fixturenames)
+    stash = request.session.stash
+    if "clean_database_url" in uses and stash.get(_SHARED_ROWS_LEFT, False):
+        tables = ", ".join(table.name for table in metadata.sorted_tables)
+        with psycopg.connect(request.getfixturevalue("database_url"), autocommit=True) as conn:
+            conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # type: ignore[arg-type]
+        stash[_SHARED_ROWS_LEFT] = False
+    yield
+    if "database_url" in uses and "clean_database_url" not in uses:
+        stash[_SHARED_ROWS_LEFT] = True

@@ -11,5 +11,5 @@ from tests.contract.backtest_run_store.contract import BacktestRunStoreContract
 @pytest.mark.integration
 class TestPostgresBacktestRunStore(BacktestRunStoreContract):
     @pytest.fixture
-    def store(self, db_engine: AsyncEngine) -> PostgresBacktestRunStore:
-        return PostgresBacktestRunStore(db_engine)
+    def store(self, shared_db_engine: AsyncEngine) -> PostgresBacktestRunStore:
+        return PostgresBacktestRunStore(shared_db_engine)

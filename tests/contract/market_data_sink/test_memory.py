@@ -20,8 +20,10 @@ class StoredInMemory:
     def __init__(self, sink: InMemoryMarketDataSink) -> None:
         self._sink = sink
 
-    async def rows(self) -> list[RowView]:
-        return [row_view(stored.row, stored.row_no, stored.raw) for stored in self._sink.rows]
+    async def rows(self, symbol: str) -> list[RowView]:
+        return [
+            row_view(stored.row, stored.row_no, stored.raw) for stored in self._sink.rows if stored.row.symbol == symbol
+        ]
 
     async def latest_top(self, symbol: str) -> TopView | None:
         top = self._sink.latest_tops.get((EXCHANGE, symbol))
@@ -31,9 +33,11 @@ class StoredInMemory:
         price = self._sink.latest_prices.get((EXCHANGE, symbol, kind))
         return None if price is None else (price.exchange_ts_ms, price.price)
 
-    async def gaps(self) -> list[GapView]:
+    async def gaps(self, symbol: str) -> list[GapView]:
         return [
-            GapView(s.gap.symbol, s.gap.stream, s.gap.kind.value, s.gap.from_ts_ms, s.to_ts_ms) for s in self._sink.gaps
+            GapView(s.gap.symbol, s.gap.stream, s.gap.kind.value, s.gap.from_ts_ms, s.to_ts_ms)
+            for s in self._sink.gaps
+            if s.gap.symbol == symbol
         ]
 
 

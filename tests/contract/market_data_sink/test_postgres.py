@@ -20,6 +20,7 @@ from tests.contract.market_data_sink.contract import (
     RowView,
     TopView,
 )
+from tests.unique_keys import an_id
 
 
 def _ms(ts: Any) -> Any:
@@ -32,6 +33,7 @@ _ROW_QUERIES = {
     "md_trade": "SELECT row_no, symbol, ts, recv_ts, seq, trade_id, price, size, taker_side, kind, is_replay, raw FROM md_trade",
     "md_price": "SELECT row_no, symbol, ts, recv_ts, seq, kind, price, raw FROM md_price",
 }
+_OF_THE_MARKET = " WHERE exchange = %s AND symbol = %s"
 
 
 class StoredInPostgres:
@@ -46,11 +48,12 @@ class StoredInPostgres:
         async with await psycopg.AsyncConnection.connect(self._url) as conn:
             return await (await conn.execute(query, params)).fetchall()
 
-    async def rows(self) -> list[RowView]:
+    async def rows(self, symbol: str) -> list[RowView]:
         rows: list[RowView] = []
         for table, query in _ROW_QUERIES.items():
-            for row_no, symbol, ts, recv_ts, seq, *values, raw in await self._query(query):
-                rows.append((table, row_no, symbol, _ms(ts), _ms(recv_ts), seq, *values, raw))
+            found = await self._query(query + _OF_THE_MARKET, EXCHANGE, symbol)
+            for row_no, row_symbol, ts, recv_ts, seq, *values, raw in found:
+                rows.append((table, row_no, row_symbol, _ms(ts), _ms(recv_ts), seq, *values, raw))
         return sorted(rows, key=lambda row: row[1])
 
     async def latest_top(self, symbol: str) -> TopView | None:
@@ -70,10 +73,15 @@ class StoredInPostgres:
         )
         return None if not found else (_ms(found[0][0]), found[0][1])
 
-    async def gaps(self) -> list[GapView]:
-        found = await self._query("SELECT symbol, stream, kind, from_ts, to_ts FROM md_gap ORDER BY id")
+    async def gaps(self, symbol: str) -> list[GapView]:
+        found = await self._query(
+            "SELECT symbol, stream, kind, from_ts, to_ts FROM md_gap" + _OF_THE_MARKET + " ORDER BY id",
+            EXCHANGE,
+            symbol,
+        )
         return [
-            GapView(symbol, stream, kind, _ms(from_ts), _ms(to_ts)) for symbol, stream, kind, from_ts, to_ts in found
+            GapView(gap_symbol, stream, kind, _ms(from_ts), _ms(to_ts))
+            for gap_symbol, stream, kind, from_ts, to_ts in found
         ]
 
 
@@ -81,10 +89,10 @@ class StoredInPostgres:
 @pytest.mark.integration
 class TestPostgresMarketDataSink(MarketDataSinkContract):
     @pytest.fixture
-    async def sink(self, clean_database_url: str, tmp_path: Path) -> AsyncIterator[PostgresMarketDataSink]:
+    async def sink(self, database_url: str, tmp_path: Path) -> AsyncIterator[PostgresMarketDataSink]:
         sink = PostgresMarketDataSink(
-            clean_database_url,
-            source=RecordingSource(EXCHANGE, f"contract-{tmp_path.name}", json.dumps({"test": True})),
+            database_url,
+            source=RecordingSource(EXCHANGE, an_id("contract"), json.dumps({"test": True})),
             spool_folder=tmp_path / "spool",
             metrics=PrometheusMetrics(),
             settings=WriterSettings(batch_max_delay_s=0.01),
@@ -94,5 +102,5 @@ class TestPostgresMarketDataSink(MarketDataSinkContract):
         await sink.aclose()
 
     @pytest.fixture
-    def stored(self, sink: PostgresMarketDataSink, clean_database_url: str) -> StoredInPostgres:
-        return StoredInPostgres(sink, clean_database_url)
+    def stored(self, sink: PostgresMarketDataSink, database_url: str) -> StoredInPostgres:
+        return StoredInPostgres(sink, database_url)

@@ -13,6 +13,7 @@ from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
 from mm.ports.errors import RecordNotFound, StoreConflict
 from mm.ports.param_proposal_store import ParamProposalStore
+from tests.unique_keys import a_symbol
 
 HOUR_0_MS = 1_767_225_600_000  # 2026-01-01T00:00Z
 
@@ -53,7 +54,7 @@ class ParamProposalStoreContract:
 
     @pytest.fixture
     def symbol(self) -> str:
-        return f"T{uuid.uuid4().hex[:8]}-USD"
+        return a_symbol()
 
     async def test_a_created_proposal_reads_back_equal(self, store: ParamProposalStore, symbol: str) -> None:
         proposal = stored_proposal(symbol)

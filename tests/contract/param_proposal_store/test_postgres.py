@@ -11,5 +11,5 @@ from tests.contract.param_proposal_store.contract import ParamProposalStoreContr
 @pytest.mark.integration
 class TestPostgresParamProposalStore(ParamProposalStoreContract):
     @pytest.fixture
-    def store(self, db_engine: AsyncEngine) -> PostgresParamProposalStore:
-        return PostgresParamProposalStore(db_engine)
+    def store(self, shared_db_engine: AsyncEngine) -> PostgresParamProposalStore:
+        return PostgresParamProposalStore(shared_db_engine)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass, replace
 
 import pytest
@@ -23,6 +22,7 @@ from mm.ports.errors import RecordNotFound, StoreConflict
 from mm.ports.param_proposal_store import ParamProposalStore
 from mm.ports.param_rollout_store import ParamRolloutStore
 from tests.contract.param_proposal_store.contract import stored_proposal
+from tests.unique_keys import a_symbol
 
 TS_MS = 1_767_232_800_000
 
@@ -59,7 +59,7 @@ class ParamRolloutStoreContract:
 
     @pytest.fixture
     def symbol(self) -> str:
-        return f"T{uuid.uuid4().hex[:8]}-USD"
+        return a_symbol()
 
     async def test_current_is_none_when_no_params_are_stored(self, stores: Stores, symbol: str) -> None:
         assert await stores.rollouts.current("extended", symbol) is None

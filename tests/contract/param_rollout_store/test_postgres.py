@@ -12,5 +12,5 @@ from tests.contract.param_rollout_store.contract import ParamRolloutStoreContrac
 @pytest.mark.integration
 class TestPostgresParamRolloutStore(ParamRolloutStoreContract):
     @pytest.fixture
-    def stores(self, db_engine: AsyncEngine) -> Stores:
-        return Stores(PostgresParamRolloutStore(db_engine), PostgresParamProposalStore(db_engine))
+    def stores(self, shared_db_engine: AsyncEngine) -> Stores:
+        return Stores(PostgresParamRolloutStore(shared_db_engine), PostgresParamProposalStore(shared_db_engine))

@@ -14,11 +14,11 @@ from mm.adapters.postgres.tables import md_gap
 from mm.domain.market_tape import RecordedGap
 from tests.contract.recorded_market_data.contract import (
     EXCHANGE,
-    SYMBOL,
     T0,
     RecordedMarketDataContract,
     write_recording,
 )
+from tests.unique_keys import a_symbol
 
 
 @pytest.mark.contract
@@ -26,16 +26,16 @@ from tests.contract.recorded_market_data.contract import (
 class TestPostgresRecordedMarketData(RecordedMarketDataContract):
     @pytest.fixture
     def market_data(
-        self, db_engine: AsyncEngine, clean_database_url: str, tmp_path: Path
+        self, shared_db_engine: AsyncEngine, database_url: str, tmp_path: Path, symbol: str
     ) -> PostgresRecordedMarketData:
         for path in recording_paths(write_recording(tmp_path)):
             assert path is not None
-            import_recording(clean_database_url, path, EXCHANGE, SYMBOL)
-        return PostgresRecordedMarketData(db_engine)
+            import_recording(database_url, path, EXCHANGE, symbol)
+        return PostgresRecordedMarketData(shared_db_engine)
 
 
-async def _record_gaps(db_engine: AsyncEngine, gaps: list[tuple[str, str, str, int, int | None]]) -> None:
-    async with db_engine.begin() as conn:
+async def _record_gaps(engine: AsyncEngine, gaps: list[tuple[str, str, str, int, int | None]]) -> None:
+    async with engine.begin() as conn:
         await conn.execute(
             insert(md_gap),
             [
@@ -54,25 +54,26 @@ async def _record_gaps(db_engine: AsyncEngine, gaps: list[tuple[str, str, str, i
 
 @pytest.mark.integration
 async def test_the_gaps_recorded_for_the_market_come_with_its_tape(
-    db_engine: AsyncEngine, clean_database_url: str, tmp_path: Path
+    shared_db_engine: AsyncEngine, database_url: str, tmp_path: Path
 ) -> None:
+    symbol, another_symbol = a_symbol(), a_symbol()
     for path in recording_paths(write_recording(tmp_path)):
         assert path is not None
-        import_recording(clean_database_url, path, EXCHANGE, SYMBOL)
+        import_recording(database_url, path, EXCHANGE, symbol)
     await _record_gaps(
-        db_engine,
+        shared_db_engine,
         [
-            (EXCHANGE, SYMBOL, "orderbooks", T0 - 1_000, T0 - 500),  # over before the span
-            (EXCHANGE, SYMBOL, "orderbooks", T0 - 800, None),  # never marked recovered
-            (EXCHANGE, SYMBOL, "trades", T0 + 100, T0 + 200),
-            (EXCHANGE, SYMBOL, "orderbooks", T0 + 900, T0 + 950),  # from the span's end on
-            (EXCHANGE, "ETHUSDT", "orderbooks", T0 + 100, T0 + 200),  # another market
+            (EXCHANGE, symbol, "orderbooks", T0 - 1_000, T0 - 500),  # over before the span
+            (EXCHANGE, symbol, "orderbooks", T0 - 800, None),  # never marked recovered
+            (EXCHANGE, symbol, "trades", T0 + 100, T0 + 200),
+            (EXCHANGE, symbol, "orderbooks", T0 + 900, T0 + 950),  # from the span's end on
+            (EXCHANGE, another_symbol, "orderbooks", T0 + 100, T0 + 200),  # another market
         ],
     )
-    tape = await PostgresRecordedMarketData(db_engine).tape(EXCHANGE, SYMBOL, T0, T0 + 900)
+    tape = await PostgresRecordedMarketData(shared_db_engine).tape(EXCHANGE, symbol, T0, T0 + 900)
     assert tape.gaps == (
         RecordedGap("orderbooks", "disconnected", T0 - 800, None),
         RecordedGap("trades", "disconnected", T0 + 100, T0 + 200),
     )
-    everything = await PostgresRecordedMarketData(db_engine).tape(EXCHANGE, SYMBOL, None, None)
+    everything = await PostgresRecordedMarketData(shared_db_engine).tape(EXCHANGE, symbol, None, None)
     assert len(everything.gaps) == 4

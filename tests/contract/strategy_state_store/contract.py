@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 
@@ -11,6 +10,7 @@ from mm.domain.mode import Mode
 from mm.domain.strategy_snapshot import StrategySnapshot
 from mm.ports.errors import StoreConflict
 from mm.ports.strategy_state_store import StrategyStateStore
+from tests.unique_keys import a_symbol
 
 
 def snapshot(symbol: str, version: int, mode: Mode = Mode.NORMAL, **detail: object) -> StrategySnapshot:
@@ -31,7 +31,7 @@ class StrategyStateStoreContract:
 
     @pytest.fixture
     def symbol(self) -> str:
-        return f"T{uuid.uuid4().hex[:8]}-USD"
+        return a_symbol()
 
     async def test_load_latest_is_none_for_an_unknown_market(self, store: StrategyStateStore, symbol: str) -> None:
         assert await store.load_latest("extended", symbol) is None

@@ -11,5 +11,5 @@ from tests.contract.strategy_state_store.contract import StrategyStateStoreContr
 @pytest.mark.integration
 class TestPostgresStrategyStateStore(StrategyStateStoreContract):
     @pytest.fixture
-    def store(self, db_engine: AsyncEngine) -> PostgresStrategyStateStore:
-        return PostgresStrategyStateStore(db_engine)
+    def store(self, shared_db_engine: AsyncEngine) -> PostgresStrategyStateStore:
+        return PostgresStrategyStateStore(shared_db_engine)

@@ -11,5 +11,5 @@ from tests.summarizer_support.seeding import SummarizerBackend, postgres_backend
 @pytest.mark.integration
 class TestPostgresTradingHistory(TradingHistoryContract):
     @pytest.fixture
-    def backend(self, db_engine: AsyncEngine) -> SummarizerBackend:
-        return postgres_backend(db_engine)
+    def backend(self, shared_db_engine: AsyncEngine) -> SummarizerBackend:
+        return postgres_backend(shared_db_engine)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-
-import pytest
 
 from mm.domain.decision_record import DecisionRecord
 from mm.domain.engine_commands import CancelAll
@@ -17,14 +14,11 @@ from mm.domain.order_journal import OrderEvent, OrderJournalEntry
 from mm.domain.orders import Fill, FillEvent, Position, PositionUpdate
 from mm.domain.side import Side
 from mm.ports.trading_journal import TradingJournal
+from tests.unique_keys import a_symbol
 
 TS_MS = 1_795_000_000_000
 StoredCounts = Callable[[str], Awaitable[dict[str, int]]]
 """Rows stored for a symbol, by kind: market, orders, fills, positions, decisions."""
-
-
-def a_symbol() -> str:
-    return f"T{uuid.uuid4().hex[:8].upper()}-USD"
 
 
 def a_fill(symbol: str, fill_id: str) -> JournaledFill:
@@ -108,8 +102,3 @@ class TradingJournalContract:
         await journal.append(JournalBatch(market=second.market, orders=second.orders, decisions=second.decisions))
         counts = await stored_counts(symbol)
         assert (counts["market"], counts["orders"], counts["decisions"]) == (6, 2, 2)
-
-
-@pytest.fixture
-def journal_symbol() -> str:
-    return a_symbol()

@@ -8,21 +8,22 @@ from mm.adapters.postgres.tables import ex_decision, ex_fill, ex_order, ex_posit
 from mm.adapters.postgres.trading_journal import PostgresTradingJournal
 from mm.domain.journal_batch import JournalBatch
 from mm.domain.market_events import FeedGap, FeedIssueKind, FeedRecovered
-from tests.contract.trading_journal.contract import TS_MS, StoredCounts, TradingJournalContract, a_symbol
+from tests.contract.trading_journal.contract import TS_MS, StoredCounts, TradingJournalContract
+from tests.unique_keys import a_symbol
 
 
 @pytest.mark.contract
 @pytest.mark.integration
 class TestPostgresTradingJournal(TradingJournalContract):
     @pytest.fixture
-    def journal(self, db_engine: AsyncEngine) -> PostgresTradingJournal:
-        return PostgresTradingJournal(db_engine, "extended", "executor-test")
+    def journal(self, shared_db_engine: AsyncEngine) -> PostgresTradingJournal:
+        return PostgresTradingJournal(shared_db_engine, "extended", "executor-test")
 
     @pytest.fixture
-    def stored_counts(self, db_engine: AsyncEngine) -> StoredCounts:
+    def stored_counts(self, shared_db_engine: AsyncEngine) -> StoredCounts:
         async def count(table: Table, symbol: str) -> int:
             query = select(func.count()).select_from(table).where(table.c.symbol == symbol)
-            async with db_engine.connect() as conn:
+            async with shared_db_engine.connect() as conn:
                 return int(await conn.scalar(query) or 0)
 
         async def counts(symbol: str) -> dict[str, int]:
@@ -37,13 +38,13 @@ class TestPostgresTradingJournal(TradingJournalContract):
         return counts
 
     async def test_a_feed_gap_is_stored_and_closed_by_its_recovery(
-        self, journal: PostgresTradingJournal, db_engine: AsyncEngine
+        self, journal: PostgresTradingJournal, shared_db_engine: AsyncEngine
     ) -> None:
         symbol = a_symbol()
         gap = FeedGap("extended", symbol, "bbo", FeedIssueKind.DISCONNECTED, TS_MS, TS_MS + 5)
         await journal.append(JournalBatch(market=(gap,)))
         await journal.append(JournalBatch(market=(FeedRecovered("extended", symbol, "bbo", TS_MS, TS_MS + 900),)))
-        async with db_engine.connect() as conn:
+        async with shared_db_engine.connect() as conn:
             rows = (await conn.execute(select(md_gap.c.kind, md_gap.c.to_ts).where(md_gap.c.symbol == symbol))).all()
         assert len(rows) == 1
         assert rows[0].kind == "disconnected"

@@ -1,6 +1,7 @@
 """`MarketDataFeed` from a script: the events a test or notebook lists, then more pushed live.
 
-Like the real feed, `aclose()` lets the events already queued through before the iterator ends.
+Like the real feed, `aclose()` lets the events already queued through before the iterator ends, and one
+instance serves one running `events()` iteration at a time.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ScriptedMarketDataFeed:
         if not hold_open:
             self._queue.put_nowait(_End())
         self._is_closed = False
+        self._is_iterating = False
         self.delivered = 0
 
     def push(self, event: MarketEvent) -> None:
@@ -43,14 +45,21 @@ class ScriptedMarketDataFeed:
             self._queue.put_nowait(_End())
 
     async def events(self, symbols: Sequence[str]) -> AsyncIterator[MarketEvent]:
+        if self._is_iterating:
+            # Two readers would split one queue between them, each seeing part of the market.
+            raise RuntimeError("events() is already running on this feed")
+        self._is_iterating = True
         wanted = set(symbols)
-        while True:
-            event = await self._queue.get()
-            if isinstance(event, _End):
-                return
-            if event.symbol in wanted:
-                self.delivered += 1
-                yield event
+        try:
+            while True:
+                event = await self._queue.get()
+                if isinstance(event, _End):
+                    return
+                if event.symbol in wanted:
+                    self.delivered += 1
+                    yield event
+        finally:
+            self._is_iterating = False
 
     async def aclose(self) -> None:
         self.finish()

@@ -20,8 +20,13 @@ class SimulatedAccountStream:
         self._exchange = exchange
         self._events_waiting = asyncio.Event()
         self._is_closed = False
+        self._is_iterating = False
 
     async def events(self, symbols: Sequence[str]) -> AsyncIterator[AccountEvent]:
+        if self._is_iterating:
+            # As on Extended: a second reader would take the exchange's listener and half the events.
+            raise RuntimeError("events() is already running on this account stream")
+        self._is_iterating = True
         wanted = frozenset(symbols)
         self._exchange.set_event_listener(self._events_waiting.set)
         try:
@@ -35,6 +40,7 @@ class SimulatedAccountStream:
                 self._events_waiting.clear()
         finally:
             self._exchange.set_event_listener(None)
+            self._is_iterating = False
 
     async def aclose(self) -> None:
         self._is_closed = True
