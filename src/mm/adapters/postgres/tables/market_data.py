@@ -1,9 +1,12 @@
 """Recorded market data: `md_source`, the day-partitioned `md_bbo` / `md_trade` / `md_price`, `md_gap`, and the
 `latest_*` values.
 
-`md_*` tables are range-partitioned by day on `ts` (see `partitions.py`). Their rows are identified by
-(`source_id`, `row_no`): the connection session or imported file they came from and their ordinal in
-it, which makes re-inserts of the same rows idempotent.
+`md_*` tables are range-partitioned by day on `ts` (see `partitions.py`). A row comes from a source (a
+connection session or an imported file) and has its ordinal there (`source_id`, `row_no`). A row of
+a live feed is also the venue message it was received as: market, exchange time, `msg_no` and, for a
+print, its trade id and whether it was resent history. That key is unique, so a message two apps
+recorded, or a batch stored twice, is kept once. Rows without a venue identity (imported files, rows
+stored before revision 0002) have `msg_no` NULL and are never taken for one another.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ md_source = Table(
 )
 
 
-def _md_table(name: str, *columns: Column[object]) -> Table:
+def _md_table(name: str, message_key: tuple[str, ...], *columns: Column[object]) -> Table:
+    """An `md_*` table; `message_key` names the columns that tell its venue messages apart besides the market."""
     return Table(
         name,
         metadata,
@@ -57,21 +61,21 @@ def _md_table(name: str, *columns: Column[object]) -> Table:
         # text, not jsonb: the exact bytes received (jsonb reorders keys and drops duplicates, and
         # parsing it was most of the ingest COPY's cost); readers cast `raw::jsonb` when they need to.
         Column("raw", Text, nullable=True),
-        Index(
-            f"ix_{name}_exchange_symbol_ts",
-            "exchange",
-            "symbol",
-            text("ts DESC"),
-            "source_id",
-            "row_no",
-            unique=True,
+        Column(
+            "msg_no",
+            Integer,
+            nullable=True,
+            comment="which of the market's messages in one exchange millisecond (0 first); NULL: no venue identity",
         ),
+        # Ascending `ts`: rows arrive in time order, so inserts append at the index's right edge.
+        Index(f"ix_{name}_message", "exchange", "symbol", "ts", *message_key, "msg_no", unique=True),
         postgresql_partition_by="RANGE (ts)",
     )
 
 
 md_bbo = _md_table(
     "md_bbo",
+    (),
     Column("bid_px", Numeric, nullable=True),
     Column("bid_sz", Numeric, nullable=True),
     Column("ask_px", Numeric, nullable=True),
@@ -80,6 +84,7 @@ md_bbo = _md_table(
 
 md_trade = _md_table(
     "md_trade",
+    ("trade_id", "is_replay"),
     Column("trade_id", Text, nullable=True),
     Column("price", Numeric, nullable=False),
     Column("size", Numeric, nullable=False),
@@ -90,6 +95,7 @@ md_trade = _md_table(
 
 md_price = _md_table(
     "md_price",
+    ("kind",),
     Column("kind", Text, nullable=False, comment="mark or index"),
     Column("price", Numeric, nullable=False),
 )
