@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from mm.domain.decision_record import DecisionRecord
@@ -99,6 +100,7 @@ class TradingJournalContract:
         symbol = a_symbol()
         await journal.append(a_full_batch(symbol))
         second = a_full_batch(symbol)
-        await journal.append(JournalBatch(market=second.market, orders=second.orders, decisions=second.decisions))
+        market = tuple(replace(e, trade_id="t2") if isinstance(e, PublicTrade) else e for e in second.market)
+        await journal.append(JournalBatch(market=market, orders=second.orders, decisions=second.decisions))
         counts = await stored_counts(symbol)
         assert (counts["market"], counts["orders"], counts["decisions"]) == (6, 2, 2)

@@ -1,8 +1,10 @@
 """`TradingJournal` on Postgres: one transaction per batch into `md_*`, `md_gap`, `ex_*` and `ex_decision`.
 
-Market rows belong to one `md_source` per journal (kind `ws`, named by the run), numbered in
-arrival order; the numbers advance only after a commit, so a retried batch reuses them and
-`ON CONFLICT DO NOTHING` stores it once. Fills are keyed by the venue's fill id the same way.
+Market rows belong to one `md_source` per journal (kind `ws`, named by the run) and are encoded and
+copied as the ingestor's are (`ingest/market_row_encoder.py`, `ingest/market_row_copy.py`): a venue
+message the ingestor stored already is left out. The encoder's numbering advances only after a
+commit, so a retried batch gets the same keys and is stored once. Fills are keyed by the venue's
+fill id the same way.
 """
 
 from __future__ import annotations
@@ -10,34 +12,34 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from psycopg import AsyncConnection as PsycopgConnection
 from sqlalchemy import Table, and_, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.adapters.postgres.ingest.market_data_rows import raw_text
+from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY
+from mm.adapters.postgres.ingest.market_row_copy import MarketRowCopy
+from mm.adapters.postgres.ingest.market_row_encoder import EncodedRows, MarketRowEncoder
 from mm.adapters.postgres.partitions import day_of_ms, ensure_day_partitions
-from mm.adapters.postgres.tables import (
-    ex_decision,
-    ex_fill,
-    ex_order,
-    ex_position,
-    md_bbo,
-    md_gap,
-    md_price,
-    md_source,
-    md_trade,
-)
+from mm.adapters.postgres.tables import ex_decision, ex_fill, ex_order, ex_position, md_gap, md_source
 from mm.domain.decision_record import DecisionRecord
 from mm.domain.engine_commands import describe_command
 from mm.domain.journal_batch import JournalBatch, JournaledFill
-from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered, MarketEvent, PriceUpdate, PublicTrade
+from mm.domain.market_events import FeedGap, FeedRecovered, MarketEvent
 from mm.domain.order_journal import OrderJournalEntry
 from mm.domain.orders import PositionUpdate
+
+
+async def _psycopg_connection(conn: AsyncConnection) -> PsycopgConnection[tuple[object, ...]]:
+    """The driver's connection under `conn`, in its transaction: COPY is psycopg's, not SQLAlchemy's."""
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection  # type: ignore[return-value]
 
 
 def _raw_json(raw: str) -> Any:
@@ -64,21 +66,23 @@ class PostgresTradingJournal:
         self._exchange = exchange
         self._source_name = source_name
         self._source_id: int | None = None
-        self._next_row_no = 1
+        self._encoder = MarketRowEncoder()
+        self._rows = MarketRowCopy()
         self._ensured_days: set[date] = set()
         self._new_days: set[date] = set()
 
     async def append(self, batch: JournalBatch) -> None:
         self._new_days = set()
+        encoder = self._encoder.fork()
         with translate_db_errors():
             async with self._engine.begin() as conn:
-                rows_used = await self._append_market(conn, batch.market)
+                await self._append_market(conn, batch.market, encoder)
                 await self._insert(conn, ex_order, [self._order_row(e) for e in batch.orders])
                 await self._insert_fills(conn, batch.fills)
                 await self._insert(conn, ex_position, [self._position_row(p) for p in batch.positions])
                 await self._insert(conn, ex_decision, [self._decision_row(d) for d in batch.decisions])
-        # Counters move only after the commit: a failed batch retried reuses its row numbers.
-        self._next_row_no += rows_used
+        # The numbering moves on only after the commit: a failed batch retried gets the same keys.
+        self._encoder = encoder
         self._ensured_days |= self._new_days
 
     @staticmethod
@@ -91,39 +95,30 @@ class PostgresTradingJournal:
         if rows:
             await conn.execute(pg_insert(ex_fill).on_conflict_do_nothing(), rows)
 
-    # --- market data -----------------------------------------------------------------------------
-
-    async def _append_market(self, conn: AsyncConnection, events: Sequence[MarketEvent]) -> int:
-        """Insert the batch's market rows; returns how many row numbers they used."""
+    async def _append_market(
+        self, conn: AsyncConnection, events: Sequence[MarketEvent], encoder: MarketRowEncoder
+    ) -> None:
+        """Store the batch's market rows (each venue message once) and its feed gaps."""
         if not events:
-            return 0
-        source_id = await self._source(conn)
-        rows: dict[str, list[dict[str, Any]]] = {"md_bbo": [], "md_trade": [], "md_price": []}
-        gaps: list[dict[str, Any]] = []
-        recoveries: list[FeedRecovered] = []
-        row_no = self._next_row_no
-        for event in events:
-            if isinstance(event, FeedGap):
-                gaps.append(self._gap_row(event))
-                continue
-            if isinstance(event, FeedRecovered):
-                recoveries.append(event)
-                continue
-            table_name, row = self._market_row(event)
-            row.update(source_id=source_id, row_no=row_no, exchange=self._exchange, symbol=event.symbol)
-            rows[table_name].append(row)
-            row_no += 1
-        await self._ensure_partitions(conn, {r["ts_ms"] for table_rows in rows.values() for r in table_rows})
-        for md_table in (md_bbo, md_trade, md_price):
-            table_rows = rows[md_table.name]
-            for row in table_rows:
-                row["ts"] = to_datetime(row.pop("ts_ms"))
-            if table_rows:
-                await conn.execute(pg_insert(md_table).on_conflict_do_nothing(), table_rows)
-        await self._insert(conn, md_gap, gaps)
-        for recovered in recoveries:
-            await conn.execute(self._close_gap(recovered))
-        return row_no - self._next_row_no
+            return
+        rows = EncodedRows()
+        encoder.encode((self._labelled(event) for event in events), rows)
+        if rows.row_total:
+            source_id = await self._source(conn)
+            await self._ensure_partitions(conn, {day_of_ms(day * MS_PER_DAY) for day in rows.days})
+            driver = await _psycopg_connection(conn)
+            for table, table_rows in rows.by_table().items():
+                await self._rows.store(driver, table, table_rows, source_id)
+        await self._insert(conn, md_gap, [self._gap_row(e) for e in events if isinstance(e, FeedGap)])
+        for recovered in events:
+            if isinstance(recovered, FeedRecovered):
+                await conn.execute(self._close_gap(recovered))
+
+    def _labelled(self, event: MarketEvent) -> MarketEvent:
+        """The event under this journal's exchange name, which its rows have always been stored with."""
+        if isinstance(event, FeedGap | FeedRecovered) or event.exchange == self._exchange:
+            return event
+        return replace(event, exchange=self._exchange)
 
     async def _source(self, conn: AsyncConnection) -> int:
         if self._source_id is None:
@@ -136,39 +131,11 @@ class PostgresTradingJournal:
             self._source_id = int((await conn.execute(statement)).scalar_one())
         return self._source_id
 
-    async def _ensure_partitions(self, conn: AsyncConnection, stamps_ms: set[int]) -> None:
-        days = {day_of_ms(ts_ms) for ts_ms in stamps_ms} - self._ensured_days
+    async def _ensure_partitions(self, conn: AsyncConnection, days_wanted: set[date]) -> None:
+        days = days_wanted - self._ensured_days
         if days:
             await conn.run_sync(ensure_day_partitions, days)
             self._new_days = days
-
-    @staticmethod
-    def _market_row(event: BestBidOffer | PublicTrade | PriceUpdate) -> tuple[str, dict[str, Any]]:
-        common = {
-            "ts_ms": event.exchange_ts_ms,
-            "recv_ts": to_datetime(event.received_ts_ms),
-            "seq": event.seq,
-            "raw": raw_text(event.raw or None),  # md_* keep the message as received (text)
-        }
-        if isinstance(event, BestBidOffer):
-            return "md_bbo", {
-                **common,
-                "bid_px": event.bid_px,
-                "bid_sz": event.bid_sz,
-                "ask_px": event.ask_px,
-                "ask_sz": event.ask_sz,
-            }
-        if isinstance(event, PublicTrade):
-            return "md_trade", {
-                **common,
-                "trade_id": event.trade_id,
-                "price": event.price,
-                "size": event.size,
-                "taker_side": event.taker_side.value,
-                "kind": event.kind.value,
-                "is_replay": event.is_replay,
-            }
-        return "md_price", {**common, "kind": event.kind.value, "price": event.price}
 
     def _gap_row(self, gap: FeedGap) -> dict[str, Any]:
         return {
@@ -195,8 +162,6 @@ class PostgresTradingJournal:
             )
             .values(to_ts=to_datetime(recovered.recovered_ts_ms))
         )
-
-    # --- exchange and decisions ------------------------------------------------------------------
 
     def _order_row(self, entry: OrderJournalEntry) -> dict[str, Any]:
         return {

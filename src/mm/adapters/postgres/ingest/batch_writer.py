@@ -2,29 +2,30 @@
 
 The transaction first claims the batch id in `md_ingest_batch`; if the id is already there, an
 earlier attempt committed (perhaps with the answer lost on a dropped connection) and nothing is
-stored again. Then rows go in with COPY, gaps into `md_gap`, and `latest_top` / `latest_price`
-are upserted, the newest exchange time winning. Day partitions are created first, in a short
+stored again. Then rows go in with COPY (a venue message another app stored already is left out:
+`market_row_copy.py`), gaps into `md_gap`, and `latest_top` / `latest_price` are upserted, the
+newest exchange time winning. Day partitions are created first, in a short
 transaction of their own, so the batch never holds the DDL lock.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import psycopg
 from psycopg.types.string import BytesBinaryDumper
 
+from mm.adapters.postgres.errors import translate_db_errors
 from mm.adapters.postgres.ingest.batch import IngestBatch, RecordingSource
-from mm.adapters.postgres.ingest.copy_text import with_source_id
-from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY, binary_types, copy_sql
+from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY
+from mm.adapters.postgres.ingest.market_row_copy import MarketRowCopy
 from mm.adapters.postgres.partitions import create_partition_sql, ddl_lock_sql
 from mm.adapters.postgres.tables import PARTITIONED_TABLES
 from mm.adapters.postgres.urls import libpq_url
 from mm.domain.market_events import FeedGap, FeedRecovered
-from mm.ports.errors import StoreError, StoreUnavailable
+from mm.ports.errors import StoreError
 
 _CLAIM_BATCH = "INSERT INTO md_ingest_batch (batch_id, rows) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1"
 _REGISTER_SOURCE = (
@@ -58,17 +59,6 @@ def _dt(ts_ms: int) -> datetime:
     return datetime.fromtimestamp(ts_ms / 1000, tz=UTC)
 
 
-@contextmanager
-def translate_psycopg_errors() -> Iterator[None]:
-    """Connection trouble (or a write that timed out) is `StoreUnavailable`; anything else `StoreError`."""
-    try:
-        yield
-    except (psycopg.OperationalError, psycopg.InterfaceError, OSError, TimeoutError) as error:
-        raise StoreUnavailable(f"{type(error).__name__}: {error}") from error
-    except psycopg.Error as error:
-        raise StoreError(f"{type(error).__name__}: {error}") from error
-
-
 class PostgresBatchWriter:
     """One connection, reopened after any failure; `write` is not re-entrant."""
 
@@ -79,11 +69,12 @@ class PostgresBatchWriter:
         self._conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
         self._source_ids: dict[RecordingSource, int] = {}
         self._known_days: set[int] = set()
+        self._rows = MarketRowCopy()
 
     async def write(self, batch: IngestBatch) -> bool:
         """Store `batch`; False if it had been stored before. Raises `StoreUnavailable` or `StoreError`."""
         try:
-            with translate_psycopg_errors():
+            with translate_db_errors():  # a write that timed out is StoreUnavailable
                 async with asyncio.timeout(self._write_timeout_s):
                     return await self._write(batch)
         except StoreError:
@@ -105,15 +96,11 @@ class PostgresBatchWriter:
             claimed = await (await conn.execute(_CLAIM_BATCH, (batch.batch_id, batch.row_total))).fetchone()
             if claimed is None:
                 return False
+            for table, rows in batch.binary_rows.items():
+                await self._rows.store(conn, table, rows, source_id)
+            for table, lines in batch.text_rows.items():
+                await self._rows.store(conn, table, lines, source_id)
             async with conn.cursor() as cursor:
-                for table, rows in batch.binary_rows.items():
-                    async with cursor.copy(copy_sql(table, binary=True)) as copy:
-                        copy.set_types(binary_types(table))
-                        for row in rows:
-                            await copy.write_row((source_id, *row))
-                for table, lines in batch.text_rows.items():
-                    async with cursor.copy(copy_sql(table, binary=False)) as copy:
-                        await copy.write(with_source_id(lines, source_id))
                 await self._write_gaps(cursor, batch)
                 await self._write_latest(cursor, batch)
         return True

@@ -41,6 +41,7 @@ _TEXT_FORMS: dict[ColumnKind, Callable[[Any], str]] = {
     ColumnKind.NUMERIC: lambda value: str(decode_numeric(value)),
     ColumnKind.BOOL: lambda value: "t" if value else "f",
     ColumnKind.RAW: escape,
+    ColumnKind.ORDINAL: str,
 }
 
 

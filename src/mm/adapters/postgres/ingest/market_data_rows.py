@@ -1,4 +1,7 @@
-"""Market-data rows as binary COPY tuples for `md_bbo`, `md_trade` and `md_price`.
+"""The one encoding of `md_bbo`, `md_trade` and `md_price` rows: their COPY layout and binary tuples.
+
+Every writer of these tables (the ingestor's pipeline, the executor's journal, `mm data import`)
+builds its rows here, so a venue message is stored the same way whichever app received it.
 
 Binary COPY was measured faster than text COPY on these tables (about 1.3-1.5x, mostly less
 parsing of numerics and timestamps on the server; `benchmarks/bench_ingest_writer.py`). Two
@@ -30,6 +33,7 @@ class ColumnKind(StrEnum):
     NUMERIC = "numeric"
     BOOL = "bool"
     RAW = "raw"
+    ORDINAL = "ordinal"
 
 
 BINARY_TYPES = {
@@ -39,6 +43,7 @@ BINARY_TYPES = {
     ColumnKind.NUMERIC: "bytea",  # already in numeric's binary form (numeric_binary.py)
     ColumnKind.BOOL: "bool",
     ColumnKind.RAW: "text",
+    ColumnKind.ORDINAL: "int4",
 }
 
 _HEAD = (
@@ -48,7 +53,8 @@ _HEAD = (
     ("recv_ts", ColumnKind.TS),
     ("seq", ColumnKind.INT),
 )
-_TAIL = (("row_no", ColumnKind.INT), ("raw", ColumnKind.RAW))
+# `msg_no` comes last: a spool record written before it existed gets it as a trailing NULL (spool_format.py).
+_TAIL = (("row_no", ColumnKind.INT), ("raw", ColumnKind.RAW), ("msg_no", ColumnKind.ORDINAL))
 
 TABLE_COLUMNS: dict[str, tuple[tuple[str, ColumnKind], ...]] = {
     "md_bbo": (
@@ -81,11 +87,15 @@ MD_TABLES = tuple(TABLE_COLUMNS)
 Row = tuple[object, ...]
 
 
-def copy_sql(table: str, *, binary: bool) -> str:
-    """`COPY <table> (source_id, …) FROM STDIN`, in the column order of the row tuples."""
-    columns = ", ".join(name for name, _ in TABLE_COLUMNS[table])
+def column_list(table: str) -> str:
+    """`source_id, …`: the columns of `table`'s row tuples, `source_id` first."""
+    return ", ".join(("source_id", *(name for name, _ in TABLE_COLUMNS[table])))
+
+
+def copy_sql(table: str, *, binary: bool, into: str | None = None) -> str:
+    """`COPY <into or table> (source_id, …) FROM STDIN`, in the column order of `table`'s row tuples."""
     options = " (FORMAT BINARY)" if binary else ""
-    return f"COPY {table} (source_id, {columns}) FROM STDIN{options}"
+    return f"COPY {into or table} ({column_list(table)}) FROM STDIN{options}"
 
 
 def binary_types(table: str) -> list[str]:
@@ -113,7 +123,7 @@ def raw_text(raw: str | None) -> str | None:
     return raw.replace("\x00", "\\u0000")
 
 
-def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
+def bbo_row(bbo: BestBidOffer, row_no: int, msg_no: int, raw: str | None, numeric: NumericCache) -> Row:
     return (
         bbo.exchange,
         bbo.symbol,
@@ -126,10 +136,11 @@ def bbo_row(bbo: BestBidOffer, row_no: int, raw: str | None, numeric: NumericCac
         numeric[str(bbo.ask_sz)],
         row_no,
         raw_text(raw),
+        msg_no,
     )
 
 
-def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
+def trade_row(trade: PublicTrade, row_no: int, msg_no: int, raw: str | None, numeric: NumericCache) -> Row:
     return (
         trade.exchange,
         trade.symbol,
@@ -144,10 +155,11 @@ def trade_row(trade: PublicTrade, row_no: int, raw: str | None, numeric: Numeric
         trade.is_replay,
         row_no,
         raw_text(raw),
+        msg_no,
     )
 
 
-def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: NumericCache) -> Row:
+def price_row(price: PriceUpdate, row_no: int, msg_no: int, raw: str | None, numeric: NumericCache) -> Row:
     return (
         price.exchange,
         price.symbol,
@@ -158,4 +170,27 @@ def price_row(price: PriceUpdate, row_no: int, raw: str | None, numeric: Numeric
         numeric[str(price.price)],
         row_no,
         raw_text(raw),
+        msg_no,
     )
+
+
+def recorded_bbo_row(market: tuple[str, str], ts_ms: int, fields: list[str], row_no: int, numeric: NumericCache) -> Row:
+    """A best bid/offer of a recorded file (`ts_ms,bid_px,bid_sz,ask_px,ask_sz`, numbers as exact text) of
+    `market` (exchange, symbol).
+
+    A file gives no receive time, seq, raw message or venue identity: those stay NULL.
+    """
+    _ts, bid_px, bid_sz, ask_px, ask_sz = fields
+    ts_us_value = (ts_ms - POSTGRES_EPOCH_MS) * 1000
+    prices = (numeric[bid_px], numeric[bid_sz], numeric[ask_px], numeric[ask_sz])
+    return (*market, ts_us_value, None, None, *prices, row_no, None, None)
+
+
+def recorded_trade_row(
+    market: tuple[str, str], ts_ms: int, fields: list[str], row_no: int, numeric: NumericCache
+) -> Row:
+    """A print of a recorded file (`ts_ms,px,sz,side`): a plain trade, live, without a trade id."""
+    _ts, price, size, side = fields
+    ts_us_value = (ts_ms - POSTGRES_EPOCH_MS) * 1000
+    prices = (numeric[price], numeric[size])
+    return (*market, ts_us_value, None, None, None, *prices, side, "trade", False, row_no, None, None)

@@ -1,8 +1,10 @@
 """`mm data import`: load a recorded CSV file into `md_bbo` / `md_trade` with COPY, in one transaction.
 
-Idempotent: the file's sha256 (with market and kind) is its `md_source` name, so importing the same
-file twice stores it once. All-or-nothing: rows go to a temporary table first, and a malformed row
-rolls the whole file back.
+Rows are encoded as every writer of `md_*` encodes them (`market_data_rows.py`) and staged as the
+live writers stage theirs (`market_row_copy.py`). Idempotent: the file's sha256 (with market and
+kind) is its `md_source` name, so importing the same file twice stores it once. All-or-nothing: rows
+go to the staging table first (so the days' partitions can be made before they move), and a
+malformed row rolls the whole file back.
 """
 
 from __future__ import annotations
@@ -15,26 +17,21 @@ from pathlib import Path
 import psycopg
 
 from mm.adapters.files.recorded_csv import RecordingKind, file_sha256, read_recording, recording_kind
-from mm.adapters.postgres.partitions import create_partition_sql, partition_name
+from mm.adapters.postgres.ingest.market_data_rows import (
+    MS_PER_DAY,
+    binary_types,
+    copy_sql,
+    recorded_bbo_row,
+    recorded_trade_row,
+)
+from mm.adapters.postgres.ingest.market_row_copy import create_staging_sql, insert_staged_sql, staging_table
+from mm.adapters.postgres.ingest.numeric_binary import NumericCache
+from mm.adapters.postgres.partitions import create_partition_sql, day_of_ms, ddl_lock_sql, partition_name
 from mm.adapters.postgres.urls import libpq_url
 
-_STAGING = {
-    RecordingKind.BBO: (
-        "md_bbo",
-        "CREATE TEMP TABLE staging (row_no bigint, ts_ms bigint, bid_px numeric, bid_sz numeric, "
-        "ask_px numeric, ask_sz numeric) ON COMMIT DROP",
-        "INSERT INTO md_bbo (exchange, symbol, ts, seq, bid_px, bid_sz, ask_px, ask_sz, source_id, row_no) "
-        "SELECT %(exchange)s, %(symbol)s, (timestamptz 'epoch' + ts_ms * interval '1 millisecond'), NULL, bid_px, bid_sz, ask_px, ask_sz, "
-        "%(source_id)s, row_no FROM staging ON CONFLICT DO NOTHING",
-    ),
-    RecordingKind.TRADES: (
-        "md_trade",
-        "CREATE TEMP TABLE staging (row_no bigint, ts_ms bigint, price numeric, size numeric, side text) "
-        "ON COMMIT DROP",
-        "INSERT INTO md_trade (exchange, symbol, ts, seq, price, size, taker_side, kind, is_replay, source_id, row_no) "
-        "SELECT %(exchange)s, %(symbol)s, (timestamptz 'epoch' + ts_ms * interval '1 millisecond'), NULL, price, size, side, 'trade', false, "
-        "%(source_id)s, row_no FROM staging ON CONFLICT DO NOTHING",
-    ),
+_TABLES = {
+    RecordingKind.BBO: ("md_bbo", recorded_bbo_row),
+    RecordingKind.TRADES: ("md_trade", recorded_trade_row),
 }
 
 
@@ -55,7 +52,7 @@ def import_recording(
 ) -> ImportResult:
     """Import one recorded file; `on_rows(n)` reports progress every few thousand rows."""
     kind = recording_kind(path)
-    table, create_staging, insert = _STAGING[kind]
+    table = _TABLES[kind][0]
     name = f"{symbol}:{kind.value}:{file_sha256(path)}"
     with psycopg.connect(libpq_url(database_url)) as conn, conn.transaction():
         source_id = conn.execute(
@@ -65,33 +62,38 @@ def import_recording(
         ).fetchone()
         if source_id is None:
             return ImportResult(path, table, 0, skipped=True)
-        conn.execute(create_staging)
-        rows = _copy_rows(conn, path, on_rows)
-        days: list[date] = [
-            row[0]
-            for row in conn.execute(
-                "SELECT DISTINCT ((timestamptz 'epoch' + ts_ms * interval '1 millisecond') AT TIME ZONE 'UTC')::date "
-                "FROM staging"
-            )
-        ]
-        conn.execute("SELECT pg_advisory_xact_lock(7310001)")
+        conn.execute(create_staging_sql(table))
+        rows, days = _stage_rows(conn, path, (exchange, symbol), source_id[0], on_rows)
+        conn.execute(ddl_lock_sql())
         for day in days:
             conn.execute(create_partition_sql(table, day))
-        conn.execute(insert, {"exchange": exchange, "symbol": symbol, "source_id": source_id[0]})
+        conn.execute(insert_staged_sql(table))
     _analyze(database_url, table, days)
     return ImportResult(path, table, rows, skipped=False)
 
 
-def _copy_rows(conn: psycopg.Connection, path: Path, on_rows: Callable[[int], object]) -> int:
+def _stage_rows(
+    conn: psycopg.Connection,
+    path: Path,
+    market: tuple[str, str],
+    source_id: int,
+    on_rows: Callable[[int], object],
+) -> tuple[int, list[date]]:
+    """COPY the file's rows into the staging table; return how many, and the UTC days they fall on."""
+    table, encode = _TABLES[recording_kind(path)]
+    numeric = NumericCache()
+    epoch_days: set[int] = set()
     rows = 0
-    with conn.cursor().copy("COPY staging FROM STDIN") as copy:
-        for row_no, (_line_no, _ts_ms, fields) in enumerate(read_recording(path), start=1):
-            copy.write_row((row_no, *fields))
+    with conn.cursor().copy(copy_sql(table, binary=True, into=staging_table(table))) as copy:
+        copy.set_types(binary_types(table))
+        for row_no, (_line_no, ts_ms, fields) in enumerate(read_recording(path), start=1):
+            copy.write_row((source_id, *encode(market, ts_ms, fields, row_no, numeric)))
+            epoch_days.add(ts_ms // MS_PER_DAY)
             rows = row_no
             if row_no % 5000 == 0:
                 on_rows(5000)
     on_rows(rows % 5000)
-    return rows
+    return rows, sorted(day_of_ms(day * MS_PER_DAY) for day in epoch_days)
 
 
 def _analyze(database_url: str, table: str, days: list[date]) -> None:

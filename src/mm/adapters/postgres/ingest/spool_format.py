@@ -3,7 +3,9 @@
 record  = b"MMS1" | payload length (u32) | crc32 of payload (u32) | payload
 payload = header length (u32) | header (JSON) | text COPY sections, in the header's order
 
-A crash can leave a torn record at the end of a file; the length and checksum find it.
+A crash can leave a torn record at the end of a file; the length and checksum find it. The header's
+`layout` says which columns the lines hold: records of layout 1 (before `msg_no`) are read with a
+NULL `msg_no`, so a spool written by an older `mm` still replays.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from mm.adapters.postgres.ingest.copy_text import text_lines
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedIssueKind, FeedRecovered, PriceKind, PriceUpdate
 
 MAGIC = b"MMS1"
+LAYOUT = 2  # the columns of `market_data_rows.TABLE_COLUMNS`; 1 lacked the trailing `msg_no`
 RECORD_HEADER = struct.Struct(">4sII")
 _U32 = struct.Struct(">I")
 
@@ -84,6 +87,7 @@ def encode_record(batch: IngestBatch) -> bytes:
     source = batch.source
     header = {
         "batch_id": batch.batch_id,
+        "layout": LAYOUT,
         "source": [source.exchange, source.name, source.detail, source.kind],
         "row_counts": batch.row_counts,
         "days": sorted(batch.days),
@@ -103,8 +107,10 @@ def decode_payload(payload: bytes) -> IngestBatch:
     header = json.loads(payload[_U32.size : _U32.size + header_length])
     offset = _U32.size + header_length
     text_rows: dict[str, bytes] = {}
+    is_layout_1 = header.get("layout", 1) == 1
     for table, length in header["sections"]:
-        text_rows[table] = payload[offset : offset + length]
+        lines = payload[offset : offset + length]
+        text_rows[table] = _with_null_msg_no(lines) if is_layout_1 else lines
         offset += length
     exchange, name, detail, kind = header["source"]
     return IngestBatch(
@@ -117,6 +123,13 @@ def decode_payload(payload: bytes) -> IngestBatch:
         latest_tops=[_top(top) for top in header["tops"]],
         latest_prices=[_price(price) for price in header["prices"]],
     )
+
+
+def _with_null_msg_no(lines: bytes) -> bytes:
+    """Layout-1 text COPY lines with a NULL `msg_no` field appended (no escaped newline occurs inside a line)."""
+    if not lines:
+        return lines
+    return lines[:-1].replace(b"\n", b"\t\\N\n") + b"\t\\N\n"
 
 
 def split_record(header: bytes) -> int:

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from mm.adapters.postgres.ingest.batch import BatchBuilder, LatestOnly, RecordingSource
-from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY
+from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY, TABLE_COLUMNS, Row
 from mm.domain.side import Side
 from tests.ingestor_support.market_data_examples import T0_MS, a_bbo, a_gap, a_price, trades_frame
 
 SOURCE = RecordingSource("extended", "20240808T235500Z-abc")
 
 
+def column(table: str, row: Row, name: str) -> object:
+    return row[[column_name for column_name, _ in TABLE_COLUMNS[table]].index(name)]
+
+
 def test_rows_are_numbered_across_batches_and_tables() -> None:
     builder = BatchBuilder(SOURCE)
     first = builder.build([a_bbo(1), a_price(2)])
     second = builder.build([*trades_frame(3, ("60000", "1", Side.BUY))])
-    row_numbers = [row[-2] for batch in (first, second) for rows in batch.binary_rows.values() for row in rows]
+    row_numbers = [
+        column(table, row, "row_no")
+        for batch in (first, second)
+        for table, rows in batch.binary_rows.items()
+        for row in rows
+    ]
     assert row_numbers == [1, 2, 3]
 
 
@@ -47,7 +56,7 @@ def test_gap_events_travel_in_order() -> None:
 
 def test_the_second_row_of_a_message_carries_no_raw_text() -> None:
     batch = BatchBuilder(SOURCE).build(trades_frame(3, ("60000", "1", Side.BUY), ("60001", "2", Side.SELL)))
-    assert [row[-1] is not None for row in batch.binary_rows["md_trade"]] == [True, False]
+    assert [column("md_trade", row, "raw") is not None for row in batch.binary_rows["md_trade"]] == [True, False]
 
 
 def test_raw_text_is_kept_exactly_as_received() -> None:
@@ -55,11 +64,11 @@ def test_raw_text_is_kept_exactly_as_received() -> None:
 
     raw = '{"b":1, "a":"\\u0000", "a":2}'
     batch = BatchBuilder(SOURCE).build([replace(a_bbo(1), raw=raw)])
-    assert batch.binary_rows["md_bbo"][0][-1] == raw
+    assert column("md_bbo", batch.binary_rows["md_bbo"][0], "raw") == raw
 
 
 def test_a_nul_character_in_raw_text_is_kept_as_its_json_escape() -> None:
     from dataclasses import replace
 
     batch = BatchBuilder(SOURCE).build([replace(a_bbo(1), raw='{"x":"a\x00b"}')])
-    assert batch.binary_rows["md_bbo"][0][-1] == '{"x":"a\\u0000b"}'
+    assert column("md_bbo", batch.binary_rows["md_bbo"][0], "raw") == '{"x":"a\\u0000b"}'

@@ -17,10 +17,10 @@ def test_a_timestamp_keeps_its_milliseconds_in_utc() -> None:
 
 
 def test_a_best_bid_offer_row_becomes_one_tab_separated_line() -> None:
-    row = bbo_row(a_bbo(1, ask_px=None), 7, '{"a":"x\\ty"}', NumericCache())
+    row = bbo_row(a_bbo(1, ask_px=None), 7, 0, '{"a":"x\\ty"}', NumericCache())
     assert text_lines("md_bbo", [row]) == (
         b"extended\tBTC-USD\t2024-08-08 23:55:00.001+00\t2024-08-08 23:55:00.003+00\t1\t"
-        b'60000.0\t1.5\t\\N\t\\N\t7\t{"a":"x\\\\ty"}\n'
+        b'60000.0\t1.5\t\\N\t\\N\t7\t{"a":"x\\\\ty"}\t0\n'
     )
 
 
