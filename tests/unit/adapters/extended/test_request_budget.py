@@ -6,7 +6,7 @@ import pytest
 
 from mm.adapters.clock import SimulatedClock
 from mm.adapters.extended.metrics import ExtendedMetrics
-from mm.adapters.extended.request_budget import RequestBudget
+from mm.adapters.extended.request_budget import RequestBudget, RequestPriority
 from mm.adapters.extended.settings import RequestBudgetSettings
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.ports.errors import RateLimited
@@ -104,3 +104,94 @@ async def test_a_pause_longer_than_the_allowed_wait_refuses_at_once(clock: Simul
 def test_a_burst_as_large_as_the_maximum_is_refused_by_settings() -> None:
     with pytest.raises(ValueError, match="burst"):
         RequestBudgetSettings(max_requests=10, burst=10)
+
+
+def reserve(clock: SimulatedClock, **settings: float) -> RequestBudget:
+    """A budget whose reserve for risk-reducing requests refills 0.2 a second after a burst of 2."""
+    return budget(clock, reserved_requests=4, reserved_burst=2, **settings)
+
+
+RISK = RequestPriority.RISK_REDUCING
+
+
+async def test_a_risk_reducing_request_goes_at_once_while_routine_requests_back_off(clock: SimulatedClock) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+
+    requests.pause(5.0)
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == 0
+
+
+async def test_routine_requests_never_take_the_reserved_tokens(clock: SimulatedClock) -> None:
+    requests = reserve(clock)
+    for _ in range(5):
+        await requests.acquire()
+
+    await requests.acquire(RISK)
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == 0
+
+
+async def test_a_risk_reducing_request_borrows_a_free_routine_token_when_its_reserve_is_empty(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock)
+    for _ in range(2):
+        await requests.acquire(RISK)
+
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == 0
+    assert requests.wait_s() == 0  # four routine tokens left of five
+
+
+async def test_a_risk_reducing_request_waits_for_its_reserve_when_no_routine_token_is_free(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock)
+    requests.pause(60.0)
+    for _ in range(2):
+        await requests.acquire(RISK)
+
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == pytest.approx(5.0, abs=0.001)  # (4 - 2) / 10 s = 0.2 a second
+
+
+async def test_the_venues_retry_after_holds_risk_reducing_requests_until_it_ends_and_no_longer(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+
+    requests.pause_all(3.0)
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == pytest.approx(3.0, abs=0.001)
+
+
+async def test_the_venues_retry_after_holds_routine_requests_too(clock: SimulatedClock) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+
+    requests.pause_all(3.0)
+
+    with pytest.raises(RateLimited):
+        await requests.acquire()
+
+
+async def test_a_risk_reducing_request_is_refused_when_its_own_reserve_would_take_longer_than_allowed(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+    requests.pause(60.0)
+    for _ in range(2):
+        await requests.acquire(RISK)
+
+    with pytest.raises(RateLimited):
+        await requests.acquire(RISK)
+
+
+def test_a_reserved_burst_as_large_as_the_reserve_is_refused_by_settings() -> None:
+    with pytest.raises(ValueError, match="reserved_burst"):
+        RequestBudgetSettings(reserved_requests=10, reserved_burst=10)
