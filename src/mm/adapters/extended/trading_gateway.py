@@ -25,7 +25,7 @@ from mm.adapters.extended.request_budget import RequestPriority
 from mm.adapters.extended.rest_session import ExtendedRestSession
 from mm.domain.instrument import Instrument
 from mm.domain.orders import OpenOrder, OrderRequest, PlacedOrder, Position
-from mm.ports.errors import InvalidRequest, OrderNotFound, RetryableError
+from mm.ports.errors import InvalidRequest, OrderNotFound, RateLimited, RetryableError
 
 _log = structlog.get_logger(__name__)
 _RISK_REDUCING = RequestPriority.RISK_REDUCING
@@ -85,7 +85,8 @@ class ExtendedTradingGateway:
             try:
                 await self._post_dead_man_switch(countdown_s)
             except RetryableError as error:
-                pause_s = max(error.retry_after_s or 0.0, self._session.settings.retry_max_s)
+                retry_after_s = error.retry_after_s if isinstance(error, RateLimited) else None
+                pause_s = max(retry_after_s or 0.0, self._session.settings.retry_max_s)
                 lapses_ms = self._switch_lapses_ms
                 if lapses_ms is None or clock.now_ms() + pause_s * 1000 >= lapses_ms:
                     raise
