@@ -44,7 +44,9 @@ def rest_settings() -> RestSettings:
 
 @pytest.fixture
 async def session(server: FakeExtendedServer, rest_settings: RestSettings) -> AsyncIterator[ExtendedRestSession]:
-    rest = ExtendedRestSession(endpoints_of(server), credentials_of(server), SystemClock(), PrometheusMetrics(), rest_settings)
+    rest = ExtendedRestSession(
+        endpoints_of(server), credentials_of(server), SystemClock(), PrometheusMetrics(), rest_settings
+    )
     try:
         yield rest
     finally:

@@ -25,7 +25,6 @@ from mm.adapters.extended.rest_session import ExtendedRestSession
 from mm.domain.orders import Balance, FillEvent, OpenOrder, Position
 from mm.ports.errors import ExchangeError
 
-
 _CONFIRMS_FLAT = RequestPriority.RISK_REDUCING
 
 

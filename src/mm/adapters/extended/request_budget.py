@@ -1,14 +1,15 @@
-"""A client-side REST budget in two lanes: routine traffic, and a reserve for requests that lower risk.
+"""A client-side REST budget: routine traffic, a reserve for requests that lower risk, and a total under the venue's limit.
 
 Extended allows 1,000 requests a minute per IP and answers HTTP 429 beyond. Each lane is a token
 bucket that holds `burst` tokens and refills at `(max_requests - burst) / window_s`, so no window
 of `window_s` ever sees more than its maximum. A caller waits for its token (reserved in arrival
 order) or, when the wait would exceed `max_wait_s`, gets `RateLimited` before anything is sent.
 
-Routine requests (places, replaces, lookups) use the routine lane; after a 429 it pauses for a
-back-off. Risk-reducing requests (cancels, the dead man's switch, the reads that confirm we are
-flat) use their own reserved lane, and a free routine token when their own lane is empty: the
-routine back-off never holds them, only the venue's own `Retry-After` does.
+Routine requests (places, replaces, lookups) take a token of the routine lane; after a 429 it
+pauses for a back-off. Risk-reducing requests (cancels, the dead man's switch, the reads that
+confirm we are flat) take a token of their reserve, which quoting can never use, or else any
+capacity the total has left (`max_requests + reserved_requests`, which every request counts
+against): the routine back-off never holds them, only the venue's own `Retry-After` does.
 """
 
 from __future__ import annotations
@@ -74,8 +75,15 @@ class RequestBudget:
         self._clock = clock
         self._metrics = metrics
         now_s = self._now_s()
-        self._routine = _Lane(settings.max_requests, settings.burst, settings.window_s, now_s)
-        self._reserved = _Lane(settings.reserved_requests, settings.reserved_burst, settings.window_s, now_s)
+        window_s = settings.window_s
+        self._routine = _Lane(settings.max_requests, settings.burst, window_s, now_s)
+        self._reserve = _Lane(settings.reserved_requests, settings.reserved_burst, window_s, now_s)
+        self._total = _Lane(
+            settings.max_requests + settings.reserved_requests,
+            settings.burst + settings.reserved_burst,
+            window_s,
+            now_s,
+        )
 
     def _now_s(self) -> float:
         return self._clock.now_ms() / 1000
@@ -86,18 +94,17 @@ class RequestBudget:
         return lane.wait_s(self._now_s())
 
     def _lane_for(self, priority: RequestPriority, now_s: float) -> tuple[_Lane, float]:
-        """The lane a request takes its token from, and the part of its wait it may not refuse over.
+        """The lane whose token a request waits for, and the part of that wait it may not refuse over.
 
-        A risk-reducing request borrows a free routine token when its own lane has none; it
-        waits out the venue's `Retry-After` however long, and only its own lane's refill counts
-        against `max_wait_s`.
+        A risk-reducing request waits out the venue's `Retry-After` however long; only a total
+        used up by our own traffic counts against `max_wait_s`.
         """
         if priority is RequestPriority.ROUTINE:
             return self._routine, 0.0
-        reserved = self._reserved
-        if reserved.wait_s(now_s) == 0 or self._routine.wait_s(now_s) > 0:
-            return reserved, reserved.pause_left_s(now_s)
-        return self._routine, 0.0
+        venue_pause_s = self._total.pause_left_s(now_s)
+        if self._reserve.wait_s(now_s) <= venue_pause_s:
+            return self._reserve, venue_pause_s
+        return self._total, venue_pause_s
 
     async def acquire(self, priority: RequestPriority = RequestPriority.ROUTINE) -> None:
         """Take a token, waiting for it up to `max_wait_s`; otherwise raise `RateLimited`."""
@@ -108,6 +115,8 @@ class RequestBudget:
             self._metrics.budget_refusals.inc()
             raise RateLimited(f"request budget exhausted for {wait_s:.2f} s", retry_after_s=wait_s)
         lane.take()
+        if lane is not self._total:
+            self._total.take()  # every request counts against the total, even one the total had to lend
         self._metrics.budget_wait.observe(wait_s)
         if wait_s > 0:
             await self._clock.sleep(wait_s)
@@ -120,4 +129,5 @@ class RequestBudget:
         """The venue's `Retry-After`: nothing at all goes for `seconds`; risk-reducing requests go right after."""
         now_s = self._now_s()
         self._routine.pause(now_s, seconds, restart_empty=True)
-        self._reserved.pause(now_s, seconds, restart_empty=False)
+        self._reserve.pause(now_s, seconds, restart_empty=False)
+        self._total.pause(now_s, seconds, restart_empty=False)

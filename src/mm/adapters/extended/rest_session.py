@@ -112,9 +112,7 @@ class ExtendedRestSession:
 
         return wait
 
-    async def _send_once(
-        self, operation: str, request: Callable[[], Awaitable[T]], priority: RequestPriority
-    ) -> T:
+    async def _send_once(self, operation: str, request: Callable[[], Awaitable[T]], priority: RequestPriority) -> T:
         await self.budget.acquire(priority)
         self.metrics.rest_requests.inc(operation=operation)
         started_ms = self.clock.now_ms()

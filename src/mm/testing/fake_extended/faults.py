@@ -33,11 +33,16 @@ class _RestFailure:
 
 
 class FaultKnobs:
-    """Switches and one-shot faults. `reject_crossing_post_only` is on, as on the real venue."""
+    """Switches and one-shot faults. `reject_crossing_post_only` is on, as on the real venue.
 
-    def __init__(self, hub: StreamHub) -> None:
+    `rate_limit_per_min` (None: no limit) answers 429, with the `Retry-After` at which a request
+    would fit, once that many requests (refused ones included) came in the last minute.
+    """
+
+    def __init__(self, hub: StreamHub, rate_limit_per_min: int | None = None) -> None:
         self._hub = hub
         self.reject_crossing_post_only = True
+        self.rate_limit_per_min = rate_limit_per_min
         self._rest_failures: list[_RestFailure] = []
 
     def fail_next_requests(

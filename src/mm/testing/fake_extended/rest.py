@@ -69,7 +69,6 @@ class FakeRestApi:
         request_log: RequestLog,
         credentials: FakeCredentials,
         clock: Clock,
-        rate_limit_per_min: int | None = None,
     ) -> None:
         self._exchange = exchange
         self._dms = dead_man_switch
@@ -77,7 +76,6 @@ class FakeRestApi:
         self._log = request_log
         self._credentials = credentials
         self._clock = clock
-        self._rate_limit_per_min = rate_limit_per_min
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
@@ -125,7 +123,7 @@ class FakeRestApi:
         injected = self._faults.take_rest_failure(key)
         if injected is not None:
             return _injected_failure(injected.status, injected.retry_after_s)
-        limit = self._rate_limit_per_min
+        limit = self._faults.rate_limit_per_min
         if limit is not None:
             entries = self._log.entries
             first_recent = bisect.bisect_right(entries, now_ms - 60_000, key=lambda e: e.ts_ms)
