@@ -17,9 +17,10 @@ from mm.adapters.extended import (
     RequestBudgetSettings,
     RestSettings,
 )
+from mm.adapters.extended.account_reads import ExtendedAccountReads
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.domain.instrument import Instrument
-from mm.domain.orders import OrderRequest, OrderStatus
+from mm.domain.orders import Balance, OrderRequest, OrderStatus
 from mm.domain.side import Side
 from mm.ports.errors import (
     AuthFailed,
@@ -293,23 +294,23 @@ async def test_a_refused_api_key_is_auth_failed(
     assert server.requests.count("GET /user/orders") == 1
 
 
-async def test_a_429_is_rate_limited_and_the_budget_holds_back_the_next_requests(
+async def test_a_429_is_rate_limited_and_the_budget_holds_back_the_next_routine_requests(
     server: FakeExtendedServer, other_session: list[ExtendedRestSession]
 ) -> None:
     budget = RequestBudgetSettings(
         max_requests=100, window_s=1.0, burst=10, max_wait_s=0.05, rate_limited_backoff_s=0.3
     )
     other_session.append(await open_session(server, FAST_REST.model_copy(update={"budget": budget})))
-    gateway = ExtendedTradingGateway(other_session[0])
+    reads = ExtendedAccountReads(other_session[0])
     server.faults.fail_next_requests(1, status=HTTPStatus.TOO_MANY_REQUESTS)
 
     with pytest.raises(RateLimited) as raised:
-        await gateway.open_orders(SYMBOL)
+        await reads.balance()
     with pytest.raises(RateLimited):
-        await gateway.open_orders(SYMBOL)
+        await reads.balance()
     sent_during_backoff = server.requests.count()
     await asyncio.sleep(0.4)
-    await gateway.open_orders(SYMBOL)
+    await reads.balance()
 
     assert raised.value.retry_after_s is not None
     assert raised.value.retry_after_s > 0
@@ -354,17 +355,17 @@ async def test_a_request_without_an_answer_times_out_as_exchange_unavailable(
 
 
 @pytest.mark.parametrize("max_wait_s", [5.0, 0.0])
-async def test_the_request_budget_is_never_exceeded_at_the_server(
+async def test_the_routine_request_budget_is_never_exceeded_at_the_server(
     server: FakeExtendedServer, other_session: list[ExtendedRestSession], max_wait_s: float
 ) -> None:
     budget = RequestBudgetSettings(max_requests=20, window_s=0.5, burst=5, max_wait_s=max_wait_s)
     other_session.append(await open_session(server, FAST_REST.model_copy(update={"budget": budget, "max_attempts": 1})))
-    gateway = ExtendedTradingGateway(other_session[0])
+    reads = ExtendedAccountReads(other_session[0])
 
-    results = await asyncio.gather(*(gateway.open_orders(SYMBOL) for _ in range(60)), return_exceptions=True)
+    results = await asyncio.gather(*(reads.balance() for _ in range(60)), return_exceptions=True)
 
     refused = [r for r in results if isinstance(r, RateLimited)]
-    assert all(isinstance(r, (list, RateLimited)) for r in results)
+    assert all(isinstance(r, (Balance, RateLimited)) for r in results)
     assert server.requests.count() == 60 - len(refused)
     assert server.requests.max_in_window(0.5) <= 20
     assert (len(refused) == 0) == (max_wait_s > 0)

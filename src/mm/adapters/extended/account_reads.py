@@ -1,6 +1,8 @@
 """REST reads of our own account: open orders, position, single orders, balance, recent fills.
 
 Shared by the trading gateway (its `open_orders` and `position`) and the account stream's re-sync.
+Open orders, position and where a vanished order went are how PAUSE learns it is flat: they go
+in the budget's risk-reducing lane, never behind a back-off caused by quoting.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from mm.adapters.extended.mapping import (
     open_order_from_wire,
     position_from_wire,
 )
+from mm.adapters.extended.request_budget import RequestPriority
 from mm.adapters.extended.rest_session import ExtendedRestSession
 from mm.domain.orders import Balance, FillEvent, OpenOrder, Position
 from mm.ports.errors import ExchangeError
+
+_CONFIRMS_FLAT = RequestPriority.RISK_REDUCING
 
 
 def _is_ours(order: OpenOrderModel, symbol: str) -> bool:
@@ -45,12 +50,16 @@ class ExtendedAccountReads:
         self._account = session.client.account
 
     async def open_orders(self, symbol: str) -> list[OpenOrder]:
-        response = await self._session.call("open_orders", lambda: self._account.get_open_orders(market_names=[symbol]))
+        response = await self._session.call(
+            "open_orders", lambda: self._account.get_open_orders(market_names=[symbol]), priority=_CONFIRMS_FLAT
+        )
         return [open_order_from_wire(order) for order in response.data or () if _is_ours(order, symbol)]
 
     async def position(self, symbol: str) -> Position:
         """Our position in `symbol`; flat (stamped now) when the venue lists none."""
-        response = await self._session.call("position", lambda: self._account.get_positions(market_names=[symbol]))
+        response = await self._session.call(
+            "position", lambda: self._account.get_positions(market_names=[symbol]), priority=_CONFIRMS_FLAT
+        )
         for position in response.data or ():
             if position.market == symbol and str(position.status) == "OPENED":
                 return position_from_wire(position)
@@ -65,7 +74,9 @@ class ExtendedAccountReads:
 
     async def order_by_exchange_id(self, exchange_order_id: str) -> OpenOrder | None:
         response = await self._session.call(
-            "order_by_exchange_id", lambda: self._account.get_order_by_id(int(exchange_order_id))
+            "order_by_exchange_id",
+            lambda: self._account.get_order_by_id(int(exchange_order_id)),
+            priority=_CONFIRMS_FLAT,
         )
         order = response.data
         return open_order_from_wire(order) if order is not None and order.price is not None else None

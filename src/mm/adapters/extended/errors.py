@@ -51,11 +51,34 @@ _ORDER_OPERATIONS = frozenset({"place_order", "replace_order", "cancel_order", "
 _ORDER_LOOKUPS = frozenset({"replace_order", "cancel_order", "order_by_exchange_id", "order_by_client_id"})
 
 _HTTP_ERROR_TEXT = re.compile(r"code (\d{3}) - (.*)\Z", re.S)
+# The SDK's 429 text carries aiohttp's response repr, headers included.
+_RETRY_AFTER_TEXT = re.compile(r"'Retry-After': '\s*(\d+(?:\.\d+)?)\s*'", re.I)
 _MODEL_ERROR_TEXT = re.compile(r"code=(\d+) message=(['\"])(.*?)\2", re.S)
 
 
 class DuplicateOrder(OrderRejected):
     """The client order id is already known to the venue: a retried placement that had arrived."""
+
+
+class PlacementSuperseded(OrderRejected):
+    """A placement still waiting for budget when a cancel-all of its market went out: it was never sent."""
+
+
+class VenueRateLimited(RateLimited):
+    """The venue answered HTTP 429 (not our own budget); `venue_retry_after_s` is its `Retry-After`, if sent.
+
+    Extended documents no `Retry-After`; when one comes, it is the earliest moment to try again.
+    """
+
+    def __init__(self, message: str, venue_retry_after_s: float | None = None) -> None:
+        super().__init__(message, retry_after_s=venue_retry_after_s)
+        self.venue_retry_after_s = venue_retry_after_s
+
+
+def retry_after_in(text: str) -> float | None:
+    """The `Retry-After` seconds in an SDK 429 text; None when absent or given as a date."""
+    found = _RETRY_AFTER_TEXT.search(text)
+    return float(found.group(1)) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +115,7 @@ _Rule = tuple[Callable[[int | None, int | None, str], bool], type[MmError]]
 
 # First match wins: (http status, business code, operation) -> category.
 _RULES: tuple[_Rule, ...] = (
-    (lambda status, code, op: status == 429, RateLimited),
+    (lambda status, code, op: status == 429, VenueRateLimited),
     (lambda status, code, op: status in (401, 403) or code in _AUTH_CODES, AuthFailed),
     (lambda status, code, op: (status or 0) >= 500 or code in _UNAVAILABLE_CODES, ExchangeUnavailable),
     (lambda status, code, op: code in _INSUFFICIENT_MARGIN_CODES, InsufficientMargin),
@@ -137,7 +160,8 @@ def translate_errors(operation: str) -> Iterator[None]:
     except ApiNotAuthorizedError as error:
         raise _logged(AuthFailed(f"{operation}: {error}"), operation) from error
     except ApiRateLimitError as error:
-        raise _logged(RateLimited(f"{operation}: HTTP 429"), operation) from error
+        rate_limited = VenueRateLimited(f"{operation}: HTTP 429", retry_after_in(str(error)))
+        raise _logged(rate_limited, operation) from error
     except ApiError as error:
         raise _logged(error_for(parse_api_error(str(error)), operation), operation) from error
     except SdkValidationError as error:

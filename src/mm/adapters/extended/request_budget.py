@@ -1,18 +1,70 @@
-"""A client-side REST budget: a token bucket that keeps us under the venue's request limit.
+"""A client-side REST budget: routine traffic, a reserve for requests that lower risk, and a total under the venue's limit.
 
-Extended allows 1,000 requests a minute per IP and answers HTTP 429 beyond. The bucket holds
-`burst` tokens and refills at `(max_requests - burst) / window_s`, so no window of `window_s`
-ever sees more than `max_requests`. A caller waits for its token (reserved in arrival order) or,
-when the wait would exceed `max_wait_s`, gets `RateLimited` before anything is sent. After a 429
-the whole budget pauses.
+Extended allows 1,000 requests a minute per IP and answers HTTP 429 beyond. Each lane is a token
+bucket that holds `burst` tokens and refills at `(max_requests - burst) / window_s`, so no window
+of `window_s` ever sees more than its maximum. A caller waits for its token (reserved in arrival
+order) or, when the wait would exceed `max_wait_s`, gets `RateLimited` before anything is sent.
+
+Routine requests (places, replaces, lookups) take a token of the routine lane; after a 429 it
+pauses for a back-off. Risk-reducing requests (cancels, the dead man's switch, the reads that
+confirm we are flat) take a token of their reserve, which quoting can never use, or else any
+capacity the total has left (`max_requests + reserved_requests`, which every request counts
+against): the routine back-off never holds them, only the venue's own `Retry-After` does.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from mm.adapters.extended.metrics import ExtendedMetrics
 from mm.adapters.extended.settings import RequestBudgetSettings
 from mm.ports.clock import Clock
 from mm.ports.errors import RateLimited
+
+
+class RequestPriority(StrEnum):
+    ROUTINE = "routine"
+    RISK_REDUCING = "risk_reducing"
+
+
+class _Lane:
+    """One token bucket with a pause; times are seconds on the budget's clock."""
+
+    __slots__ = ("_capacity", "_paused_until_s", "_refill_per_s", "_tokens", "_updated_s")
+
+    def __init__(self, max_requests: int, burst: int, window_s: float, now_s: float) -> None:
+        self._capacity = float(burst)
+        self._refill_per_s = (max_requests - burst) / window_s
+        self._tokens = self._capacity
+        self._updated_s = now_s
+        self._paused_until_s = 0.0
+
+    def refill(self, now_s: float) -> None:
+        # Tokens accrue only from the end of a pause: a pause must not bank a burst for afterwards.
+        start_s = max(self._updated_s, self._paused_until_s)
+        if now_s > start_s:
+            self._tokens = min(self._capacity, self._tokens + (now_s - start_s) * self._refill_per_s)
+        self._updated_s = max(self._updated_s, now_s)
+
+    def pause_left_s(self, now_s: float) -> float:
+        return max(0.0, self._paused_until_s - now_s)
+
+    def wait_s(self, now_s: float) -> float:
+        """How long a request arriving now would wait in this lane (0 when a token is free)."""
+        self.refill(now_s)
+        pause_s = self.pause_left_s(now_s)
+        if self._tokens >= 1:
+            return pause_s
+        return pause_s + (1 - self._tokens) / self._refill_per_s
+
+    def take(self) -> None:
+        self._tokens -= 1  # reserved now, so later callers queue behind this one
+
+    def pause(self, now_s: float, seconds: float, *, restart_empty: bool) -> None:
+        self.refill(now_s)
+        self._paused_until_s = max(self._paused_until_s, now_s + seconds)
+        if restart_empty:
+            self._tokens = min(self._tokens, 0.0)
 
 
 class RequestBudget:
@@ -22,42 +74,60 @@ class RequestBudget:
         self._settings = settings
         self._clock = clock
         self._metrics = metrics
-        self._capacity = float(settings.burst)
-        self._refill_per_s = (settings.max_requests - settings.burst) / settings.window_s
-        self._tokens = self._capacity
-        self._updated_s = clock.now_ms() / 1000
-        self._paused_until_s = 0.0
+        now_s = self._now_s()
+        window_s = settings.window_s
+        self._routine = _Lane(settings.max_requests, settings.burst, window_s, now_s)
+        self._reserve = _Lane(settings.reserved_requests, settings.reserved_burst, window_s, now_s)
+        self._total = _Lane(
+            settings.max_requests + settings.reserved_requests,
+            settings.burst + settings.reserved_burst,
+            window_s,
+            now_s,
+        )
 
-    def _refill(self, now_s: float) -> None:
-        # Tokens accrue only from the end of a pause: a pause must not bank a burst for afterwards.
-        start_s = max(self._updated_s, self._paused_until_s)
-        if now_s > start_s:
-            self._tokens = min(self._capacity, self._tokens + (now_s - start_s) * self._refill_per_s)
-        self._updated_s = max(self._updated_s, now_s)
+    def _now_s(self) -> float:
+        return self._clock.now_ms() / 1000
 
-    def wait_s(self) -> float:
-        """How long a request arriving now would wait (0 when a token is free)."""
-        now_s = self._clock.now_ms() / 1000
-        self._refill(now_s)
-        pause_s = max(0.0, self._paused_until_s - now_s)
-        if self._tokens >= 1:
-            return pause_s
-        return pause_s + (1 - self._tokens) / self._refill_per_s
+    def wait_s(self, priority: RequestPriority = RequestPriority.ROUTINE) -> float:
+        """How long a request of `priority` arriving now would wait (0 when it may go at once)."""
+        lane, _ = self._lane_for(priority, self._now_s())
+        return lane.wait_s(self._now_s())
 
-    async def acquire(self) -> None:
+    def _lane_for(self, priority: RequestPriority, now_s: float) -> tuple[_Lane, float]:
+        """The lane whose token a request waits for, and the part of that wait it may not refuse over.
+
+        A risk-reducing request waits out the venue's `Retry-After` however long; only a total
+        used up by our own traffic counts against `max_wait_s`.
+        """
+        if priority is RequestPriority.ROUTINE:
+            return self._routine, 0.0
+        venue_pause_s = self._total.pause_left_s(now_s)
+        if self._reserve.wait_s(now_s) <= venue_pause_s:
+            return self._reserve, venue_pause_s
+        return self._total, venue_pause_s
+
+    async def acquire(self, priority: RequestPriority = RequestPriority.ROUTINE) -> None:
         """Take a token, waiting for it up to `max_wait_s`; otherwise raise `RateLimited`."""
-        wait_s = self.wait_s()
-        if wait_s > self._settings.max_wait_s:
+        now_s = self._now_s()
+        lane, venue_pause_s = self._lane_for(priority, now_s)
+        wait_s = lane.wait_s(now_s)
+        if wait_s - venue_pause_s > self._settings.max_wait_s:
             self._metrics.budget_refusals.inc()
             raise RateLimited(f"request budget exhausted for {wait_s:.2f} s", retry_after_s=wait_s)
-        self._tokens -= 1  # reserved now, so later callers queue behind this one
+        lane.take()
+        if lane is not self._total:
+            self._total.take()  # every request counts against the total, even one the total had to lend
         self._metrics.budget_wait.observe(wait_s)
         if wait_s > 0:
             await self._clock.sleep(wait_s)
 
     def pause(self, seconds: float) -> None:
-        """Send nothing for `seconds` (after the venue said 429) and restart from an empty bucket."""
-        now_s = self._clock.now_ms() / 1000
-        self._refill(now_s)
-        self._paused_until_s = max(self._paused_until_s, now_s + seconds)
-        self._tokens = min(self._tokens, 0.0)
+        """Send no routine request for `seconds` (our back-off after a 429); they restart from an empty bucket."""
+        self._routine.pause(self._now_s(), seconds, restart_empty=True)
+
+    def pause_all(self, seconds: float) -> None:
+        """The venue's `Retry-After`: nothing at all goes for `seconds`; risk-reducing requests go right after."""
+        now_s = self._now_s()
+        self._routine.pause(now_s, seconds, restart_empty=True)
+        self._reserve.pause(now_s, seconds, restart_empty=False)
+        self._total.pause(now_s, seconds, restart_empty=False)

@@ -11,14 +11,20 @@ from typing import Any, TypeVar
 
 import aiohttp
 import structlog
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 from x10.clients.rest.rest_api_client import RestApiClient
 from x10.core.client_config import ClientConfig
 from x10.core.stark_account import StarkPerpetualAccount
 
-from mm.adapters.extended.errors import ensure_ok, translate_errors
+from mm.adapters.extended.errors import VenueRateLimited, ensure_ok, translate_errors
 from mm.adapters.extended.metrics import ExtendedMetrics
-from mm.adapters.extended.request_budget import RequestBudget
+from mm.adapters.extended.request_budget import RequestBudget, RequestPriority
 from mm.adapters.extended.sdk_config import client_config, stark_account
 from mm.adapters.extended.settings import ExtendedCredentials, ExtendedEndpoints, RestSettings
 from mm.ports.clock import Clock
@@ -51,20 +57,24 @@ class ExtendedRestSession:
         self._timeout_s = endpoints.request_timeout_s
         self._http: aiohttp.ClientSession | None = None
 
-    async def call(self, operation: str, request: Callable[[], Awaitable[T]], *, retry: bool = True) -> T:
+    async def call(
+        self,
+        operation: str,
+        request: Callable[[], Awaitable[T]],
+        *,
+        retry: bool = True,
+        priority: RequestPriority = RequestPriority.ROUTINE,
+    ) -> T:
         """Send `request` within budget, retrying transient failures a bounded number of times.
 
         Retries are safe only for idempotent requests; a placement is idempotent through its
-        client order id. Raises `mm.ports.errors` types only.
+        client order id. A risk-reducing request refused by the venue's 429 is retried at the
+        earliest moment the venue allows. Raises `mm.ports.errors` types only.
         """
         attempts = self.settings.max_attempts if retry else 1
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts),
-            wait=wait_exponential_jitter(
-                multiplier=self.settings.retry_initial_s,
-                max=self.settings.retry_max_s,
-                jitter=self.settings.retry_initial_s,
-            ),
+            wait=self._retry_wait(priority),
             retry=retry_if_exception_type(RetryableError),
             sleep=self.clock.sleep,
             reraise=True,
@@ -77,23 +87,42 @@ class ExtendedRestSession:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._send_once(operation, request)
+                return await self._send_once(operation, request, priority)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
-    async def _send_once(self, operation: str, request: Callable[[], Awaitable[T]]) -> T:
-        await self.budget.acquire()
+    def _retry_wait(self, priority: RequestPriority) -> Callable[[RetryCallState], float]:
+        """Exponential back-off, except after the venue's 429 on a risk-reducing request.
+
+        That one goes again as soon as the venue allows: its `Retry-After` is already a pause of
+        the budget (so no extra wait here), and without one, the spacing the documented per-minute
+        limit allows.
+        """
+        settings = self.settings
+        exponential = wait_exponential_jitter(
+            multiplier=settings.retry_initial_s, max=settings.retry_max_s, jitter=settings.retry_initial_s
+        )
+        budget = settings.budget
+        venue_spacing_s = budget.window_s / (budget.max_requests + budget.reserved_requests)
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome is not None else None
+            if priority is RequestPriority.RISK_REDUCING and isinstance(error, VenueRateLimited):
+                return 0.0 if error.venue_retry_after_s is not None else venue_spacing_s
+            return exponential(state)
+
+        return wait
+
+    async def _send_once(self, operation: str, request: Callable[[], Awaitable[T]], priority: RequestPriority) -> T:
+        await self.budget.acquire(priority)
         self.metrics.rest_requests.inc(operation=operation)
         started_ms = self.clock.now_ms()
         try:
             with translate_errors(operation):
                 response = await request()
             ensure_ok(response, operation)
-        except RateLimited as error:
-            if error.retry_after_s is None:  # the venue's 429, not our own budget
-                backoff_s = self.settings.budget.rate_limited_backoff_s
-                self.budget.pause(backoff_s)
-                error.retry_after_s = backoff_s
-            self.metrics.rest_errors.inc(operation=operation, category=type(error).__name__)
+        except VenueRateLimited as error:
+            self._back_off(error, priority)
+            self.metrics.rest_errors.inc(operation=operation, category=RateLimited.__name__)
             raise
         except MmError as error:
             self.metrics.rest_errors.inc(operation=operation, category=type(error).__name__)
@@ -101,6 +130,15 @@ class ExtendedRestSession:
         finally:
             self.metrics.rest_latency.observe((self.clock.now_ms() - started_ms) / 1000, operation=operation)
         return response
+
+    def _back_off(self, error: VenueRateLimited, priority: RequestPriority) -> None:
+        """After the venue's 429: routine traffic backs off; risk-reducing traffic waits only for `Retry-After`."""
+        venue_retry_after_s = error.venue_retry_after_s
+        backoff_s = max(self.settings.budget.rate_limited_backoff_s, venue_retry_after_s or 0.0)
+        self.budget.pause(backoff_s)
+        if venue_retry_after_s is not None:
+            self.budget.pause_all(venue_retry_after_s)
+        error.retry_after_s = backoff_s if priority is RequestPriority.ROUTINE else self.budget.wait_s(priority)
 
     def api_key(self) -> str:
         """The account's API key, for the raw requests and the private stream the SDK has no helper for."""

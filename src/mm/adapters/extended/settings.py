@@ -95,7 +95,9 @@ class RequestBudgetSettings(_Frozen):
     """Client-side REST budget: never more than `max_requests` in any `window_s` (Extended: 1,000/min/IP).
 
     `burst` requests may go at once; the rest refill evenly, so burst plus refill never exceed the
-    window's maximum.
+    window's maximum. Risk-reducing requests (cancels, the dead man's switch, the reads that confirm
+    flatness) have `reserved_requests` of their own on top, so together both stay under the venue's
+    1,000 a minute and quoting can never use up what PAUSE needs.
     """
 
     max_requests: int = Field(default=800, gt=0)
@@ -103,11 +105,15 @@ class RequestBudgetSettings(_Frozen):
     burst: int = Field(default=40, gt=0)
     max_wait_s: float = Field(default=2.0, ge=0, description="wait at most this long for budget, else RateLimited")
     rate_limited_backoff_s: float = Field(default=5.0, ge=0, description="pause after an HTTP 429 (no Retry-After)")
+    reserved_requests: int = Field(default=150, gt=0, description="risk-reducing requests per window, on top")
+    reserved_burst: int = Field(default=10, gt=0)
 
     @model_validator(mode="after")
     def _burst_fits(self) -> RequestBudgetSettings:
         if self.burst >= self.max_requests:
             raise ValueError("burst must be below max_requests so the budget refills")
+        if self.reserved_burst >= self.reserved_requests:
+            raise ValueError("reserved_burst must be below reserved_requests so the reserve refills")
         return self
 
 

@@ -3,6 +3,9 @@
 Orders are built and signed with the SDK's `create_order_object` from markets we fetched (and
 budgeted) ourselves, then sent with `RestApiClient.orders.place_order`: `RestApiClient.place_order`
 would fetch every market once behind the budget's back and cache them forever.
+
+Cancels and the dead man's switch go in the request budget's risk-reducing lane. A cancel-all
+voids the placements of its market still waiting for budget, so none lands after it.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from x10.signing.order_object import create_order_object
 
 from mm.adapters.extended.account_reads import ExtendedAccountReads
 from mm.adapters.extended.dead_man_switch import post_dead_man_switch
-from mm.adapters.extended.errors import DuplicateOrder
+from mm.adapters.extended.errors import DuplicateOrder, PlacementSuperseded
 from mm.adapters.extended.mapping import instrument_from_market, side_to_wire
+from mm.adapters.extended.request_budget import RequestPriority
 from mm.adapters.extended.rest_session import ExtendedRestSession
 from mm.domain.instrument import Instrument
 from mm.domain.orders import OpenOrder, OrderRequest, PlacedOrder, Position
-from mm.ports.errors import InvalidRequest, OrderNotFound
+from mm.ports.errors import InvalidRequest, OrderNotFound, RateLimited, RetryableError
 
 _log = structlog.get_logger(__name__)
+_RISK_REDUCING = RequestPriority.RISK_REDUCING
 
 
 class ExtendedTradingGateway:
@@ -35,6 +40,8 @@ class ExtendedTradingGateway:
         self._reads = ExtendedAccountReads(session)
         self._markets: dict[str, tuple[MarketModel, int]] = {}
         self._taker_fees: dict[str, tuple[Decimal, int]] = {}
+        self._cancel_alls: dict[str, int] = {}
+        self._switch_lapses_ms: int | None = None
 
     async def instrument(self, symbol: str) -> Instrument:
         return instrument_from_market(await self._market(symbol))
@@ -55,11 +62,14 @@ class ExtendedTradingGateway:
 
     async def cancel_order(self, symbol: str, client_order_id: str) -> None:
         orders = self._client.orders
-        await self._session.call("cancel_order", lambda: orders.cancel_order_by_external_id(client_order_id))
+        await self._session.call(
+            "cancel_order", lambda: orders.cancel_order_by_external_id(client_order_id), priority=_RISK_REDUCING
+        )
 
     async def cancel_all(self, symbol: str) -> None:
+        self._cancel_alls[symbol] = self._cancel_alls.get(symbol, 0) + 1
         orders = self._client.orders
-        await self._session.call("cancel_all", lambda: orders.mass_cancel(markets=[symbol]))
+        await self._session.call("cancel_all", lambda: orders.mass_cancel(markets=[symbol]), priority=_RISK_REDUCING)
 
     async def open_orders(self, symbol: str) -> list[OpenOrder]:
         return await self._reads.open_orders(symbol)
@@ -68,16 +78,38 @@ class ExtendedTradingGateway:
         return await self._reads.position(symbol)
 
     async def arm_dead_man_switch(self, countdown_s: int) -> None:
+        """Arm, refresh or (0) disarm the venue's countdown; a failed refresh is retried until the switch would lapse."""
+        clock = self._session.clock
+        while True:
+            sent_ms = clock.now_ms()
+            try:
+                await self._post_dead_man_switch(countdown_s)
+            except RetryableError as error:
+                retry_after_s = error.retry_after_s if isinstance(error, RateLimited) else None
+                pause_s = max(retry_after_s or 0.0, self._session.settings.retry_max_s)
+                lapses_ms = self._switch_lapses_ms
+                if lapses_ms is None or clock.now_ms() + pause_s * 1000 >= lapses_ms:
+                    raise
+                _log.warning("dead_man_switch_refresh_retried", error=str(error), lapses_in_ms=lapses_ms - sent_ms)
+                await clock.sleep(pause_s)
+                continue
+            # Counted from the send: the venue restarts the countdown no earlier than that.
+            self._switch_lapses_ms = sent_ms + countdown_s * 1000 if countdown_s else None
+            return
+
+    async def _post_dead_man_switch(self, countdown_s: int) -> None:
         base_url = self._session.config.endpoints.api_base_order_management_url
         api_key = self._session.api_key()
         await self._session.call(
             "dead_man_switch",
             lambda: post_dead_man_switch(self._session.http(), base_url, api_key, countdown_s),
+            priority=_RISK_REDUCING,
         )
 
     async def _submit(
         self, operation: str, request: OrderRequest, *, previous_client_order_id: str | None
     ) -> PlacedOrder:
+        cancel_alls = self._cancel_alls.get(request.symbol, 0)
         market = await self._market(request.symbol)
         instrument = instrument_from_market(market)
         price = instrument.round_price(request.price, request.side)
@@ -90,6 +122,8 @@ class ExtendedTradingGateway:
         )
 
         async def send() -> object:
+            if self._cancel_alls.get(request.symbol, 0) != cancel_alls:
+                raise PlacementSuperseded(f"{operation}: a cancel-all of {request.symbol} went out first")
             # Signed afresh per attempt (new nonce); the client order id keeps a retry idempotent.
             order = create_order_object(
                 account=self._session.account,

@@ -1,7 +1,8 @@
 """Composition root of `mm trade`: settings, container, params in force, then the executor until SIGTERM.
 
 Exit codes: 0 stopped by a signal, 1 the executor failed (after pausing and cancelling), 2 bad
-settings, 3 could not start (database, Extended unreachable or refusing the API key).
+settings, 3 could not start (database, Extended unreachable or refusing the API key), 4 stopped
+(by a signal or a failure) without the venue confirming that none of our orders is open.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
 
 from mm.adapters.extended import ExtendedRestSession
 from mm.adapters.extended.account_reads import ExtendedAccountReads
@@ -19,6 +21,8 @@ from mm.apps.settings import read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.usecases.trading.live_executor import LiveExecutor
 from mm.usecases.trading.params_in_force import params_in_force
+
+EXIT_NOT_FLAT = 4
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,9 +45,21 @@ async def _main(settings: ExecutorSettings) -> int:
         with startup_boundary("trade", settings):
             executor = await _started(container, settings)
         exit_code: int = await executor.run(_stop_on_signals())
+        if executor.is_venue_flat is False:
+            print(_not_flat_line(settings), file=sys.stderr)
+            return EXIT_NOT_FLAT
         return exit_code
     finally:
         await settle(container.shutdown_resources())
+
+
+def _not_flat_line(settings: ExecutorSettings) -> str:
+    """The one plain line a supervisor reads when orders of ours may still rest on the venue."""
+    return (
+        f"mm trade stopped without the venue confirming it flat ({', '.join(settings.symbols)}): orders of ours "
+        f"may still be open; the venue's dead man's switch cancels them at most {settings.dead_man_switch_s} s "
+        "after its last refresh; check the account"
+    )
 
 
 async def _started(container: Container, settings: ExecutorSettings) -> LiveExecutor:

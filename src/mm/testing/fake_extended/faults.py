@@ -13,10 +13,18 @@ from mm.testing.fake_extended.stream_hub import StreamHub, StreamKind, Subscribe
 MALFORMED_FRAME = '{"type":"SNAPSHOT","data":{"m":"BTC-USD","b":[{"p":'
 
 
+@dataclass(frozen=True, slots=True)
+class InjectedFailure:
+    """How to answer one request: an HTTP status, and for a 429 optionally a `Retry-After` in seconds."""
+
+    status: int
+    retry_after_s: float | None = None
+
+
 @dataclass(slots=True)
 class _RestFailure:
     remaining: int
-    status: int
+    answer: InjectedFailure
     route: str | None
 
     def applies_to(self, route_key: str) -> bool:
@@ -25,29 +33,50 @@ class _RestFailure:
 
 
 class FaultKnobs:
-    """Switches and one-shot faults. `reject_crossing_post_only` is on, as on the real venue."""
+    """Switches and one-shot faults. `reject_crossing_post_only` is on, as on the real venue.
 
-    def __init__(self, hub: StreamHub) -> None:
+    `rate_limit_per_min` (None: no limit) answers 429, with the `Retry-After` at which a request
+    would fit, once that many requests (refused ones included) came in the last minute.
+    """
+
+    def __init__(self, hub: StreamHub, rate_limit_per_min: int | None = None) -> None:
         self._hub = hub
         self.reject_crossing_post_only = True
+        self.rate_limit_per_min = rate_limit_per_min
         self._rest_failures: list[_RestFailure] = []
 
     def fail_next_requests(
-        self, count: int = 1, *, status: int = HTTPStatus.TOO_MANY_REQUESTS, route: str | None = None
+        self,
+        count: int = 1,
+        *,
+        status: int = HTTPStatus.TOO_MANY_REQUESTS,
+        route: str | None = None,
+        retry_after_s: float | None = None,
     ) -> None:
-        """Answer the next `count` REST calls (to `route`, e.g. `"POST /user/order"`) with `status`."""
+        """Answer the next `count` REST calls (to `route`, e.g. `"POST /user/order"`) with `status`.
+
+        `retry_after_s` adds a `Retry-After` header (seconds, fractions allowed here; the real venue
+        documents none).
+        """
         if count < 1 or not 400 <= status <= 599:
             raise ValueError("count must be positive and status a 4xx/5xx code")
-        self._rest_failures.append(_RestFailure(count, int(status), route))
+        if retry_after_s is not None and retry_after_s < 0:
+            raise ValueError("retry_after_s must not be negative")
+        self._rest_failures.append(_RestFailure(count, InjectedFailure(int(status), retry_after_s), route))
 
-    def take_rest_failure(self, route_key: str) -> int | None:
-        """The status to fail this request with, consuming one queued failure; None to serve it."""
+    @property
+    def pending_rest_failures(self) -> int:
+        """Injected failures not yet used up."""
+        return sum(failure.remaining for failure in self._rest_failures)
+
+    def take_rest_failure(self, route_key: str) -> InjectedFailure | None:
+        """How to fail this request, consuming one queued failure; None to serve it."""
         for failure in self._rest_failures:
             if failure.applies_to(route_key):
                 failure.remaining -= 1
                 if failure.remaining == 0:
                     self._rest_failures.remove(failure)
-                return failure.status
+                return failure.answer
         return None
 
     def _targets(self, kind: StreamKind | None, market: str | None, limit: int | None = None) -> list[Subscriber]:

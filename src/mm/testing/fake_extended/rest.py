@@ -40,9 +40,12 @@ def error_response(status: int, code: int, message: str) -> web.Response:
     return web.json_response({"status": "ERROR", "error": {"code": code, "message": message}}, status=status)
 
 
-def _injected_failure(status: int) -> web.Response:
+def _injected_failure(status: int, retry_after_s: float | None = None) -> web.Response:
     if status == HTTPStatus.TOO_MANY_REQUESTS:
-        return error_response(status, 429, "Rate limit exceeded")
+        response = error_response(status, 429, "Rate limit exceeded")
+        if retry_after_s is not None:
+            response.headers["Retry-After"] = f"{retry_after_s:.3f}".rstrip("0").rstrip(".")
+        return response
     if status == HTTPStatus.UNAUTHORIZED:
         return error_response(status, 401, "Unauthorized")
     return error_response(status, ErrorCode.UNHANDLED_ERROR, "Unhandled error")
@@ -66,7 +69,6 @@ class FakeRestApi:
         request_log: RequestLog,
         credentials: FakeCredentials,
         clock: Clock,
-        rate_limit_per_min: int | None = None,
     ) -> None:
         self._exchange = exchange
         self._dms = dead_man_switch
@@ -74,7 +76,6 @@ class FakeRestApi:
         self._log = request_log
         self._credentials = credentials
         self._clock = clock
-        self._rate_limit_per_min = rate_limit_per_min
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
@@ -121,12 +122,15 @@ class FakeRestApi:
         """Answers that precede the handler: injected faults, the rate limit, a missing API key."""
         injected = self._faults.take_rest_failure(key)
         if injected is not None:
-            return _injected_failure(injected)
-        if self._rate_limit_per_min is not None:
+            return _injected_failure(injected.status, injected.retry_after_s)
+        limit = self._faults.rate_limit_per_min
+        if limit is not None:
             entries = self._log.entries
-            recent = len(entries) - bisect.bisect_right(entries, now_ms - 60_000, key=lambda e: e.ts_ms)
-            if recent >= self._rate_limit_per_min:
-                return _injected_failure(HTTPStatus.TOO_MANY_REQUESTS)
+            first_recent = bisect.bisect_right(entries, now_ms - 60_000, key=lambda e: e.ts_ms)
+            if len(entries) - first_recent >= limit:
+                # The moment enough of the window's requests age out of it for this one to fit.
+                frees_at_ms = entries[len(entries) - limit].ts_ms + 60_000
+                return _injected_failure(HTTPStatus.TOO_MANY_REQUESTS, max(0.0, (frees_at_ms - now_ms) / 1000))
         is_private = request.path.startswith(API_PREFIX + "/user/")
         if is_private and request.headers.get("X-Api-Key") != self._credentials.api_key:
             return error_response(HTTPStatus.UNAUTHORIZED, 401, "Unauthorized")

@@ -69,7 +69,7 @@ class FakeExtendedServer:
         self._clock: Clock = clock or WallClock()
         self._host, self._rest_port, self._stream_port = host, rest_port, stream_port
         self.streams = StreamHub()
-        self.faults = FaultKnobs(self.streams)
+        self.faults = FaultKnobs(self.streams, rate_limit_per_min)
         self.requests = RequestLog()
         books = {spec.name: MarketBook(spec.name) for spec in markets}
         self.exchange = FakeExchange(
@@ -96,7 +96,6 @@ class FakeExtendedServer:
             for name, book in books.items()
         }
         self.dead_man_switch = DeadManSwitch(self._clock, self.exchange.cancel_all_orders)
-        self._rate_limit_per_min = rate_limit_per_min
         self._ping_interval_s, self._ping_timeout_s = ping_interval_s, ping_timeout_s
         self._stream_server: FakeStreamServer | None = None
         self._runner: web.AppRunner | None = None
@@ -121,7 +120,6 @@ class FakeExtendedServer:
             request_log=self.requests,
             credentials=self.credentials,
             clock=self._clock,
-            rate_limit_per_min=self._rate_limit_per_min,
         )
         self._runner = web.AppRunner(rest_api.app(), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

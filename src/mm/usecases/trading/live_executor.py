@@ -131,6 +131,8 @@ class LiveExecutor:
         )
         self._saver = StateSaver(state_store, metrics)
         self._background: list[asyncio.Task[Any]] = []
+        self.is_venue_flat: bool | None = None
+        """After `run`: whether the venue listed no open order of ours when the executor stopped."""
 
     async def run(self, stop: asyncio.Event) -> int:
         try:
@@ -372,6 +374,7 @@ class LiveExecutor:
             await self._feed.aclose()
         with contextlib.suppress(ExchangeError):
             await self._account.aclose()
+        self.is_venue_flat = is_flat
         _log.info("executor_stopped", is_flat=is_flat)
 
     @staticmethod

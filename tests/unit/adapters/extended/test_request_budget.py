@@ -6,7 +6,7 @@ import pytest
 
 from mm.adapters.clock import SimulatedClock
 from mm.adapters.extended.metrics import ExtendedMetrics
-from mm.adapters.extended.request_budget import RequestBudget
+from mm.adapters.extended.request_budget import RequestBudget, RequestPriority
 from mm.adapters.extended.settings import RequestBudgetSettings
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.ports.errors import RateLimited
@@ -104,3 +104,126 @@ async def test_a_pause_longer_than_the_allowed_wait_refuses_at_once(clock: Simul
 def test_a_burst_as_large_as_the_maximum_is_refused_by_settings() -> None:
     with pytest.raises(ValueError, match="burst"):
         RequestBudgetSettings(max_requests=10, burst=10)
+
+
+def reserve(clock: SimulatedClock, **settings: float) -> RequestBudget:
+    """A budget whose reserve for risk-reducing requests refills 0.2 a second after a burst of 2."""
+    return budget(clock, reserved_requests=4, reserved_burst=2, **settings)
+
+
+RISK = RequestPriority.RISK_REDUCING
+
+
+async def test_a_risk_reducing_request_goes_at_once_while_routine_requests_back_off(clock: SimulatedClock) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+
+    requests.pause(5.0)
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == 0
+
+
+async def test_routine_requests_never_take_the_reserved_tokens(clock: SimulatedClock) -> None:
+    requests = reserve(clock)
+    for _ in range(5):
+        await requests.acquire()
+
+    await requests.acquire(RISK)
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == 0
+
+
+async def test_a_risk_reducing_request_uses_the_totals_spare_capacity_when_its_reserve_is_empty(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock)
+    requests.pause(60.0)
+    for _ in range(2):
+        await requests.acquire(RISK)
+
+    for _ in range(5):  # the total holds a burst of 5 + 2
+        await requests.acquire(RISK)
+
+    assert waited_s(clock) == 0
+
+
+async def test_routine_requests_keep_their_own_budget_when_risk_reducing_requests_use_the_total(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock)
+    for _ in range(7):
+        await requests.acquire(RISK)
+
+    await requests.acquire()
+
+    assert waited_s(clock) == 0
+
+
+async def test_a_risk_reducing_request_waits_for_the_totals_refill_once_reserve_and_total_are_used_up(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock)
+    for _ in range(7):
+        await requests.acquire(RISK)
+
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == pytest.approx(1 / 0.7, abs=0.001)  # the total refills (14 - 7) / 10 s
+
+
+async def test_the_venues_retry_after_holds_risk_reducing_requests_until_it_ends_and_no_longer(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+
+    requests.pause_all(3.0)
+    await requests.acquire(RISK)
+
+    assert waited_s(clock) == pytest.approx(3.0, abs=0.001)
+
+
+async def test_the_venues_retry_after_holds_routine_requests_too(clock: SimulatedClock) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+
+    requests.pause_all(3.0)
+
+    with pytest.raises(RateLimited):
+        await requests.acquire()
+
+
+async def test_a_risk_reducing_request_is_refused_when_our_own_traffic_would_hold_it_longer_than_allowed(
+    clock: SimulatedClock,
+) -> None:
+    requests = reserve(clock, max_wait_s=1.0)
+    for _ in range(7):
+        await requests.acquire(RISK)
+
+    with pytest.raises(RateLimited):
+        await requests.acquire(RISK)
+
+
+def test_a_reserved_burst_as_large_as_the_reserve_is_refused_by_settings() -> None:
+    with pytest.raises(ValueError, match="reserved_burst"):
+        RequestBudgetSettings(reserved_requests=10, reserved_burst=10)
+
+
+async def test_no_window_ever_sees_more_than_the_total_with_both_kinds_of_traffic(clock: SimulatedClock) -> None:
+    requests = reserve(clock)
+    sent_ms: list[int] = []
+
+    async def send(priority: RequestPriority) -> None:
+        while True:
+            try:
+                await requests.acquire(priority)
+            except RateLimited as refused:
+                await clock.sleep(refused.retry_after_s or 0.1)
+                continue
+            sent_ms.append(clock.now_ms())
+            return
+
+    for i in range(300):
+        await send(RISK if i % 3 == 0 else RequestPriority.ROUTINE)
+
+    busiest = max(sum(1 for t in sent_ms if start <= t < start + 10_000) for start in sent_ms)
+    assert busiest <= 10 + 4

@@ -64,10 +64,13 @@ class NumericCache(dict[str, bytes | None]):
     """Binary numerics by the exact text of the value: `cache[str(value)]`, `str(None)` giving None.
 
     A dict lookup on a hit (no Python call: this runs four times per best bid/offer row); a miss
-    encodes and keeps the result, and a cache grown past `max_cached` starts over.
+    encodes and keeps the result, and a cache grown past `max_cached` starts over. An entry costs
+    about 140 bytes, so the cache is at most ~4.5 MB; 200,000 entries made the ingestor's memory
+    climb by ~27 MB on a live feed. On a day of recorded BTC tops it still answers 94 % of lookups
+    (95 % with 200,000).
     """
 
-    def __init__(self, max_cached: int = 200_000) -> None:
+    def __init__(self, max_cached: int = 32_768) -> None:
         super().__init__()
         self._max_cached = max_cached
 
