@@ -71,3 +71,22 @@ def test_a_malformed_row_stops_the_import_with_its_line_number_and_stores_nothin
         import_recording(clean_database_url, path, "binance", "BTCUSDT")
     assert _rows(clean_database_url, "SELECT count(*) FROM md_bbo") == [(0,)]
     assert _rows(clean_database_url, "SELECT count(*) FROM md_source") == [(0,)]
+
+
+def test_identical_rows_of_a_file_are_all_stored(clean_database_url: str, tmp_path: Path) -> None:
+    twice = "ts_ms,px,sz,side\n1723161256400,60000.2,0.01,buy\n1723161256400,60000.2,0.01,buy\n"
+    import_recording(clean_database_url, _write(tmp_path / "x.trades.csv", twice), "binance", "BTCUSDT")
+    assert _rows(clean_database_url, "SELECT count(*) FROM md_trade") == [(2,)]
+
+
+def test_an_imported_print_is_a_live_trade_without_venue_identity(clean_database_url: str, tmp_path: Path) -> None:
+    import_recording(clean_database_url, _write(tmp_path / "x.trades.csv", TRADES), "binance", "BTCUSDT")
+    rows = _rows(
+        clean_database_url,
+        "SELECT exchange, symbol, taker_side, kind, is_replay, trade_id, seq, recv_ts, raw, msg_no "
+        "FROM md_trade ORDER BY row_no",
+    )
+    assert rows == [
+        ("binance", "BTCUSDT", "buy", "trade", False, None, None, None, None, None),
+        ("binance", "BTCUSDT", "sell", "trade", False, None, None, None, None, None),
+    ]

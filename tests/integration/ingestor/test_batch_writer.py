@@ -15,9 +15,11 @@ from mm.adapters.postgres.ingest.batch import BatchBuilder, IngestBatch, Recordi
 from mm.adapters.postgres.ingest.batch_writer import PostgresBatchWriter
 from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
 from mm.adapters.postgres.ingest.spool import IngestSpool
+from mm.adapters.postgres.ingest.spool_format import RECORD_HEADER, decode_payload
 from mm.domain.market_events import MarketEvent
 from mm.domain.side import Side
 from tests.ingestor_support.market_data_examples import T0_MS, a_bbo, a_gap, a_price, a_recovery, trades_frame
+from tests.ingestor_support.older_spool import layout_1_record
 
 pytestmark = pytest.mark.integration
 
@@ -100,6 +102,20 @@ async def test_a_spooled_batch_that_was_committed_before_is_skipped(clean_databa
     finally:
         await writer.close()
     assert row_counts(clean_database_url)["md_bbo"] == 2
+
+
+async def test_a_batch_an_older_mm_spooled_is_stored_without_a_venue_key(clean_database_url: str) -> None:
+    older = decode_payload(layout_1_record(a_batch())[RECORD_HEADER.size :])
+    writer = PostgresBatchWriter(clean_database_url)
+    try:
+        await writer.write(older)
+    finally:
+        await writer.close()
+    with psycopg.connect(clean_database_url) as conn:
+        msg_nos = conn.execute(
+            "SELECT msg_no FROM md_bbo UNION ALL SELECT msg_no FROM md_trade UNION ALL SELECT msg_no FROM md_price"
+        ).fetchall()
+    assert msg_nos == [(None,)] * 5
 
 
 async def test_rows_of_a_day_without_a_partition_get_one(clean_database_url: str) -> None:

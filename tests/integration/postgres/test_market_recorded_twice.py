@@ -98,3 +98,16 @@ async def test_the_executor_first_and_the_ingestor_second_store_one_copy(
     await record_with_the_ingestor(clean_database_url, tmp_path, [as_received_elsewhere(row) for row in messages])
 
     assert stored_rows(clean_database_url, symbol) == len(messages)
+
+
+async def test_a_print_one_app_received_live_and_the_other_as_resent_history_replays_once(
+    clean_database_url: str, db_engine: AsyncEngine, tmp_path: Path
+) -> None:
+    symbol = a_symbol()
+    live = trades_frame(2, ("60000.5", "0.1", Side.BUY), symbol=symbol)
+    resent = [replace(as_received_elsewhere(row), is_replay=True) for row in live]
+    await record_with_the_executor(db_engine, tmp_path, resent)
+    await record_with_the_ingestor(clean_database_url, tmp_path, [a_bbo(1, symbol=symbol), *live])
+
+    tape = await PostgresRecordedMarketData(db_engine).tape(EXCHANGE, symbol, None, None)
+    assert sorted(tape.trades.is_history) == [0, 1]  # the live print once, beside the history a replay skips

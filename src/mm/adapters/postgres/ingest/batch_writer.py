@@ -15,12 +15,11 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import psycopg
-from psycopg.types.string import BytesBinaryDumper
 
 from mm.adapters.postgres.errors import translate_db_errors
 from mm.adapters.postgres.ingest.batch import IngestBatch, RecordingSource
 from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY
-from mm.adapters.postgres.ingest.market_row_copy import MarketRowCopy
+from mm.adapters.postgres.ingest.market_row_copy import MarketRowCopy, use_fast_bytea_dumper
 from mm.adapters.postgres.partitions import create_partition_sql, ddl_lock_sql
 from mm.adapters.postgres.tables import PARTITIONED_TABLES
 from mm.adapters.postgres.urls import libpq_url
@@ -113,9 +112,7 @@ class PostgresBatchWriter:
                 connect_timeout=max(1, round(self._connect_timeout_s)),
                 application_name="mm-ingest",
             )
-            # COPY picks dumpers by type for `set_types`; for bytea that is the DB-API `Binary`
-            # dumper, written in Python. The plain bytes dumper (C) is measured ~4x cheaper.
-            conn.adapters.register_dumper(None, BytesBinaryDumper)
+            use_fast_bytea_dumper(conn)
             self._conn = conn
         return self._conn
 

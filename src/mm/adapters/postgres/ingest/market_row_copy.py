@@ -14,12 +14,24 @@ from collections.abc import Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg.types.string import BytesBinaryDumper
 
 from mm.adapters.postgres.ingest.copy_text import with_source_id
 from mm.adapters.postgres.ingest.market_data_rows import Row, binary_types, column_list, copy_sql
 
 Rows = Sequence[Row] | bytes
 """Binary COPY tuples, or text COPY lines without `source_id` (a batch replayed from the spool)."""
+
+
+def use_fast_bytea_dumper(
+    conn: psycopg.Connection[tuple[object, ...]] | psycopg.AsyncConnection[tuple[object, ...]],
+) -> None:
+    """Dump the pre-encoded numerics with psycopg's C bytes dumper.
+
+    COPY picks dumpers by type for `set_types`; for bytea that is the DB-API `Binary` dumper, written
+    in Python. The plain bytes dumper (C) is measured ~4x cheaper.
+    """
+    conn.adapters.register_dumper(None, BytesBinaryDumper)
 
 
 def staging_table(table: str) -> str:

@@ -24,7 +24,12 @@ from mm.adapters.postgres.ingest.market_data_rows import (
     recorded_bbo_row,
     recorded_trade_row,
 )
-from mm.adapters.postgres.ingest.market_row_copy import create_staging_sql, insert_staged_sql, staging_table
+from mm.adapters.postgres.ingest.market_row_copy import (
+    create_staging_sql,
+    insert_staged_sql,
+    staging_table,
+    use_fast_bytea_dumper,
+)
 from mm.adapters.postgres.ingest.numeric_binary import NumericCache
 from mm.adapters.postgres.partitions import create_partition_sql, day_of_ms, ddl_lock_sql, partition_name
 from mm.adapters.postgres.urls import libpq_url
@@ -62,6 +67,7 @@ def import_recording(
         ).fetchone()
         if source_id is None:
             return ImportResult(path, table, 0, skipped=True)
+        use_fast_bytea_dumper(conn)
         conn.execute(create_staging_sql(table))
         rows, days = _stage_rows(conn, path, (exchange, symbol), source_id[0], on_rows)
         conn.execute(ddl_lock_sql())
