@@ -48,7 +48,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--drift-per-pass", type=Decimal, default=Decimal(10), help="price shift of each loop")
     parser.add_argument("--speed", type=float, default=5.0, help="times real time (5: ~1,300 events/s by default)")
     parser.add_argument("--duration-s", type=float, default=1200.0, help="per app, warm-up included")
-    parser.add_argument("--warm-up-s", type=float, default=120.0)
+    parser.add_argument("--warm-up-s", type=float, default=300.0)
     parser.add_argument("--sample-s", type=float, default=10.0)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args(argv)
