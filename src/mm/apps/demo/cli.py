@@ -7,18 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mm.apps.cli_types import positive_float
+
 
 def _run(args: argparse.Namespace) -> int:
     from mm.apps.demo.__main__ import run
 
     return run(args)
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -35,9 +30,9 @@ def add_parser(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--data", type=Path, default=None, metavar="PREFIX", help="recorded set <PREFIX>.bbo.csv[.gz]")
-    parser.add_argument("--speed", type=_positive_float, default=1.0, help="replay speed, 1 = real time (1)")
+    parser.add_argument("--speed", type=positive_float, default=1.0, help="replay speed, 1 = real time (1)")
     parser.add_argument(
-        "--minutes", type=_positive_float, default=None, help="stop after this long (default: when the replay ends)"
+        "--minutes", type=positive_float, default=None, help="stop after this long (default: when the replay ends)"
     )
     parser.add_argument("--market", default="BTC-USD", help="the market's name on the fake venue (BTC-USD)")
     parser.add_argument("--tick", type=Decimal, default=Decimal("0.1"), help="price tick of --data (0.1)")

@@ -5,18 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mm.apps.cli_types import positive_float
+
 
 def _run(args: argparse.Namespace) -> int:
     from mm.apps.status.__main__ import run
 
     return run(args)
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +27,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--watch", action="store_true", help="refresh every --interval-s seconds until Ctrl-C")
     parser.add_argument(
-        "--interval-s", type=_positive_float, default=2.0, metavar="S", help="refresh interval with --watch (2)"
+        "--interval-s", type=positive_float, default=2.0, metavar="S", help="refresh interval with --watch (2)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document (one per refresh with --watch)")
     parser.add_argument("--fills", type=int, default=5, metavar="N", help="last fills shown per market (5)")

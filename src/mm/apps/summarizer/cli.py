@@ -5,18 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mm.apps.cli_types import positive_float
+
 
 def _run(args: argparse.Namespace) -> int:
     from mm.apps.summarizer.__main__ import run
 
     return run(args)
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -33,7 +28,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--loop", action="store_true", help="keep running every --interval-s seconds until stopped")
     parser.add_argument(
         "--interval-s",
-        type=_positive_float,
+        type=positive_float,
         default=None,
         metavar="N",
         help="seconds between runs with --loop (default: SUMMARIZE_INTERVAL_S, 30)",
@@ -47,7 +42,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--window-s",
-        type=_positive_float,
+        type=positive_float,
         default=3600.0,
         metavar="S",
         help="window of --worst, ending now (default 3600)",
