@@ -46,8 +46,8 @@ _CALM_PERIOD_PENDING = (ModeReason.CALM_PERIOD_PENDING,)
 class ModeState:
     """The current mode, since when, and since when no DEFENSIVE or PAUSE cause has been seen.
 
-    `calm_since_ts_ms` is None while any cause is present. It is part of the state (and of what the
-    executor persists) so that a restart does not cut the calm period short.
+    `calm_since_ts_ms` is None while any cause is present. A restart resumes DEFENSIVE with the calm
+    period starting afresh (`resumed`): only live time, watched, counts as calm.
     """
 
     mode: Mode
@@ -59,6 +59,16 @@ class ModeState:
     def starting(now_ts_ms: int) -> ModeState:
         """The state of a freshly started strategy: DEFENSIVE until one calm period has passed."""
         return ModeState(Mode.DEFENSIVE, now_ts_ms, now_ts_ms, _CALM_PERIOD_PENDING)
+
+    @staticmethod
+    def resumed(saved: ModeState, now_ts_ms: int) -> ModeState:
+        """The state of a restarted strategy, whatever it saved: DEFENSIVE until a calm period of live time.
+
+        The downtime was not watched, so the saved calm period does not carry across it; a saved
+        DEFENSIVE keeps its start, any other mode becomes DEFENSIVE now.
+        """
+        since_ts_ms = saved.since_ts_ms if saved.mode is Mode.DEFENSIVE else now_ts_ms
+        return ModeState(Mode.DEFENSIVE, since_ts_ms, now_ts_ms, _CALM_PERIOD_PENDING)
 
     def advance(self, target: Mode, causes: tuple[ModeReason, ...], now_ts_ms: int, calm_period_ms: int) -> ModeState:
         """Move toward `target`, the mode the present `causes` call for, with hysteresis.

@@ -1,8 +1,8 @@
 """What the quote engine saves to survive a restart, and how it reads it back. No I/O.
 
-Saved: the mode with its timers (so a restart cuts no calm period short), the orders whose plan we
-own (a restart keeps those the venue still holds and cancels every other open order) and the
-client-order-id counter (so no id is ever reused).
+Saved: the mode with its timers (a restart resumes DEFENSIVE from it: `ModeState.resumed`), the
+orders whose plan we own (a restart keeps those the venue still holds and cancels every other open
+order) and the client-order-id counter (so no id is ever reused).
 """
 
 from __future__ import annotations

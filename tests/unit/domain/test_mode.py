@@ -89,3 +89,23 @@ def test_an_unchanged_mode_returns_the_same_state_object() -> None:
 
 def test_normal_stays_normal_without_causes() -> None:
     assert NORMAL.advance(Mode.NORMAL, (), 99_000, CALM_MS).mode is Mode.NORMAL
+
+
+def test_a_resumed_strategy_is_defensive_whatever_mode_it_saved() -> None:
+    for saved in (NORMAL, DEFENSIVE, PAUSED):
+        assert ModeState.resumed(saved, 90_000).mode is Mode.DEFENSIVE
+
+
+def test_a_resumed_strategy_starts_its_calm_period_at_the_restart() -> None:
+    assert ModeState.resumed(NORMAL, 90_000) == ModeState(Mode.DEFENSIVE, 90_000, 90_000, PENDING)
+
+
+def test_a_resumed_defensive_strategy_keeps_when_it_became_defensive() -> None:
+    assert ModeState.resumed(DEFENSIVE, 90_000).since_ts_ms == DEFENSIVE.since_ts_ms
+
+
+def test_downtime_does_not_count_toward_the_calm_period() -> None:
+    calming = ModeState(Mode.DEFENSIVE, 0, 0, PENDING)
+    resumed = ModeState.resumed(calming, CALM_MS + 5_000)
+    assert resumed.advance(Mode.NORMAL, (), CALM_MS + 5_001, CALM_MS).mode is Mode.DEFENSIVE
+    assert resumed.advance(Mode.NORMAL, (), 2 * CALM_MS + 5_000, CALM_MS).mode is Mode.NORMAL

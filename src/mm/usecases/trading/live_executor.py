@@ -165,7 +165,7 @@ class LiveExecutor:
         saved = await self._state_store.load_latest(market.exchange, market.symbol)
         if saved is not None:
             try:
-                engine.restore(saved)
+                engine.restore(saved, self._clock.now_ms())
             except (ValueError, KeyError) as error:
                 # A state we cannot read owns nothing: every open order will be cancelled as foreign.
                 _log.error("strategy_state_unreadable", symbol=market.symbol, version=saved.version, error=str(error))

@@ -50,6 +50,7 @@ from mm.domain.order_rate_budget import OrderRateBudget
 from mm.domain.orders import AccountEvent
 from mm.domain.params import StrategyParams
 from mm.domain.quoting import DesiredQuote
+from mm.domain.recorded_incidents import RecordedIncidents
 from mm.domain.risk import RiskCounters
 from mm.domain.rollout import OperationalFacts
 from mm.domain.saved_engine_state import SavedEngineState, from_snapshot, to_snapshot
@@ -116,13 +117,20 @@ class QuoteEngine:
         """The mode and the last hour's PAUSEs, data gaps and exchange errors (for a params rollout)."""
         return self._operations.facts(self.mode, now_ms)
 
-    def restore(self, snapshot: StrategySnapshot) -> None:
-        """Continue from a saved state: mode and its timers, owned orders (state UNKNOWN until re-synced), ids."""
+    def restore(self, snapshot: StrategySnapshot, now_ms: int) -> None:
+        """Continue from a saved state: owned orders (state UNKNOWN until re-synced), ids, and the mode resumed.
+
+        The mode resumes DEFENSIVE with a fresh calm period (`ModeState.resumed`): the downtime was not watched.
+        """
         saved = from_snapshot(snapshot, self.instrument.tick_size, self.instrument.step_size)
-        self.mode_state = saved.mode_state
+        self.mode_state = ModeState.resumed(saved.mode_state, now_ms)
         self.orders.restore(saved.orders)
         self._issuer.next_seq = max(self._issuer.next_seq, saved.next_client_order_seq)
         self._saved_version = snapshot.version
+
+    def recall_incidents(self, incidents: RecordedIncidents) -> None:
+        """Count the incidents recorded before this engine started (a restart) toward the operations gate."""
+        self._operations.recall(incidents)
 
     def state_snapshot(self, now_ms: int) -> StrategySnapshot:
         """The state to save now, one version above the last saved one."""

@@ -20,19 +20,30 @@ def saved_by_a_running_engine() -> tuple[StrategySnapshot, list[str]]:
 
 def restarted(snapshot: StrategySnapshot, at_ms: int) -> Driver:
     driver = Driver(an_engine(), now_ms=at_ms)
-    driver.engine.restore(snapshot)
+    driver.engine.restore(snapshot, at_ms)
     return driver
 
 
-def test_restoring_keeps_the_mode_and_its_timers() -> None:
+def test_a_restart_from_a_normal_state_resumes_defensive() -> None:
     snapshot, _ = saved_by_a_running_engine()
+    assert snapshot.mode is Mode.NORMAL
     driver = restarted(snapshot, snapshot.saved_ts_ms + 1_000)
-    restored = driver.engine.mode_state
-    assert restored.mode is snapshot.mode is Mode.NORMAL
-    assert (restored.since_ts_ms, restored.calm_since_ts_ms) == (
-        snapshot.detail["mode_since_ts_ms"],
-        snapshot.detail["calm_since_ts_ms"],
-    )
+    assert driver.engine.mode is Mode.DEFENSIVE
+
+
+def test_the_calm_period_after_a_restart_counts_from_the_restart_not_across_the_downtime() -> None:
+    snapshot, _ = saved_by_a_running_engine()
+    restart_ms = snapshot.saved_ts_ms + 85_000
+    driver = restarted(snapshot, restart_ms)
+    assert driver.engine.mode_state.calm_since_ts_ms == restart_ms
+
+
+def test_the_first_tick_after_a_long_downtime_stays_defensive() -> None:
+    snapshot, _ = saved_by_a_running_engine()
+    driver = restarted(snapshot, snapshot.saved_ts_ms + 85_000)
+    driver.resync([])
+    driver.book()
+    assert driver.engine.mode is Mode.DEFENSIVE
 
 
 def test_restored_orders_the_venue_still_holds_are_adopted_as_working() -> None:
