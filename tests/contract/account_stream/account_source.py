@@ -35,6 +35,10 @@ class AccountSource(Protocol):
         """Return once a running `events()` receives whatever happens on the account from now on."""
         ...
 
+    async def wait_until_not_listening(self) -> None:
+        """Return once the venue no longer delivers to a closed stream: what happens now, no one hears."""
+        ...
+
     async def set_book(self, bid: Decimal, ask: Decimal) -> None:
         """Make `bid` and `ask` the market's best prices, with ample size on each."""
         ...

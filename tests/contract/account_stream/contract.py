@@ -1,7 +1,8 @@
 """What every `AccountStream` must do, whichever venue is behind it.
 
-Subclasses provide `stream` (fresh per test), `gateway` (a `TradingGateway` on the same venue and account) and
-`source` (an `AccountSource`). Capability flags, overridable fixtures:
+Subclasses provide `stream` (fresh per test), `new_stream` (makes another stream on the same venue and account, as
+a restarted executor does), `gateway` (a `TradingGateway` on the same venue and account) and `source` (an
+`AccountSource`). Capability flags, overridable fixtures:
 - `resyncs_from_the_venue`: the stream reads the venue's view of orders and position when it starts and after an
   outage, and reports it as `AccountResynced` (Extended, whose stream can miss frames); a simulated venue's
   stream misses nothing.
@@ -10,13 +11,15 @@ Subclasses provide `stream` (fresh per test), `gateway` (a `TradingGateway` on t
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from decimal import Decimal
 
 import pytest
 
+from mm.domain.fill_history_mark import FillHistoryMark
 from mm.domain.instrument import Instrument
 from mm.domain.orders import (
     AccountResynced,
@@ -32,6 +35,37 @@ from mm.ports.account_stream import AccountStream
 from mm.ports.trading_gateway import TradingGateway
 from tests.contract.account_stream.account_source import AccountSource
 from tests.integration.extended.conftest import EventCollector
+
+FillNextBid = Callable[[], Awaitable[str]]
+"""Place the next bid (a new client order id) and fill it; the order's venue id."""
+
+Restart = Callable[[FillHistoryMark], Awaitable[EventCollector]]
+"""Start a new stream on the venue from a mark of the record, as a restarted executor does; its events."""
+
+
+def a_mark(*recorded: FillEvent, lookback_ms: int = 0) -> FillHistoryMark:
+    mark = FillHistoryMark.of(((e.fill.fill_id, e.fill.ts_ms) for e in recorded), lookback_ms)
+    assert mark is not None
+    return mark
+
+
+async def fill_a_bid(
+    gateway: TradingGateway, source: AccountSource, instrument: Instrument, bid: OrderRequest, client_order_id: str
+) -> str:
+    """`bid` again under a new client order id, resting, then filled whole by a public sell through it; its venue id.
+
+    Orders are told apart by the venue's id: a fill read back from the venue's trade history may lack the client's.
+    """
+    request = dataclasses.replace(bid, client_order_id=client_order_id)
+    placed = await gateway.place_order(request)
+    await source.settle()
+    await source.print_trade(request.price - instrument.tick_size, Decimal(1), Side.SELL)
+    await source.settle()
+    return placed.exchange_order_id
+
+
+def orders_of(fills: list[FillEvent]) -> list[str]:
+    return [event.fill.exchange_order_id for event in fills]
 
 
 class AccountStreamContract:
@@ -77,6 +111,42 @@ class AccountStreamContract:
         await source.print_trade(bid.price - instrument.tick_size, Decimal(1), Side.SELL)
         await source.settle()
         return bid
+
+    @pytest.fixture
+    async def restart(self, new_stream: Callable[[], AccountStream], source: AccountSource) -> AsyncIterator[Restart]:
+        started: list[tuple[AccountStream, EventCollector]] = []
+
+        async def start(mark: FillHistoryMark) -> EventCollector:
+            stream = new_stream()
+            collector = EventCollector(stream.events([source.symbol], recorded_until=mark))
+            started.append((stream, collector))
+            await source.wait_until_listening()
+            return collector
+
+        yield start
+        for stream, collector in started:
+            await stream.aclose()
+            await collector.stop()
+
+    @pytest.fixture
+    def fill_next_bid(
+        self, gateway: TradingGateway, source: AccountSource, instrument: Instrument, bid: OrderRequest
+    ) -> FillNextBid:
+        ids = (f"{bid.client_order_id}-{n}" for n in itertools.count(1))
+        return lambda: fill_a_bid(gateway, source, instrument, bid, next(ids))
+
+    @pytest.fixture
+    async def first_run_fills(
+        self, stream: AccountStream, events: EventCollector, source: AccountSource, fill_next_bid: FillNextBid
+    ) -> list[FillEvent]:
+        """Two fills a first stream delivered before it was closed and the venue stopped delivering to it."""
+        for _ in range(2):
+            await fill_next_bid()
+        fills = await events.wait_for(FillEvent, 2)
+        await stream.aclose()
+        await events.stop()
+        await source.wait_until_not_listening()
+        return fills
 
     @pytest.fixture
     async def events(self, stream: AccountStream, source: AccountSource) -> AsyncIterator[EventCollector]:
@@ -175,3 +245,51 @@ class AccountStreamContract:
         [gap] = await events.wait_for(AccountStreamGap)
         [*_, resynced] = await events.wait_for(AccountResynced, 2)
         assert events.items.index(gap) < events.items.index(resynced)
+
+    async def test_a_fill_made_while_no_one_listened_comes_after_a_restart_from_the_mark(
+        self,
+        first_run_fills: list[FillEvent],
+        restart: Restart,
+        fill_next_bid: FillNextBid,
+    ) -> None:
+        missed = await fill_next_bid()
+        restarted = await restart(a_mark(*first_run_fills))
+        fills = await restarted.wait_for(FillEvent)
+        assert orders_of(fills) == [missed]
+
+    async def test_fills_made_while_no_one_listened_come_oldest_first(
+        self,
+        first_run_fills: list[FillEvent],
+        restart: Restart,
+        fill_next_bid: FillNextBid,
+    ) -> None:
+        missed = [await fill_next_bid() for _ in range(3)]
+        restarted = await restart(a_mark(*first_run_fills))
+        fills = await restarted.wait_for(FillEvent, 3)
+        assert orders_of(fills) == missed
+
+    async def test_a_replayed_fill_comes_once_and_live_fills_follow_it(
+        self,
+        first_run_fills: list[FillEvent],
+        restart: Restart,
+        fill_next_bid: FillNextBid,
+    ) -> None:
+        missed = await fill_next_bid()
+        restarted = await restart(a_mark(*first_run_fills))
+        await restarted.wait_for(FillEvent)
+        live = await fill_next_bid()
+        fills = await restarted.wait_for(FillEvent, 2)
+        assert orders_of(fills) == [missed, live]
+
+    async def test_fills_the_mark_holds_within_its_look_back_do_not_come_again(
+        self,
+        first_run_fills: list[FillEvent],
+        restart: Restart,
+        fill_next_bid: FillNextBid,
+    ) -> None:
+        missed = await fill_next_bid()
+        restarted = await restart(a_mark(*first_run_fills, lookback_ms=3_600_000))
+        await restarted.wait_for(FillEvent)
+        live = await fill_next_bid()
+        fills = await restarted.wait_for(FillEvent, 2)
+        assert orders_of(fills) == [missed, live]

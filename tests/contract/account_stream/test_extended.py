@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 
 import pytest
@@ -48,6 +48,14 @@ class ExtendedAccountSource:
     async def wait_until_listening(self) -> None:
         await self._server.streams.wait_for_subscribers(1, StreamKind.ACCOUNT)
 
+    async def wait_until_not_listening(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_TIMEOUT_S
+        while self._server.streams.subscribers(StreamKind.ACCOUNT):
+            if loop.time() > deadline:
+                raise AssertionError("the venue still delivers to a closed account stream")
+            await asyncio.sleep(0.005)
+
     async def set_book(self, bid: Decimal, ask: Decimal) -> None:
         await self._server.markets[SYMBOL].push_bbo(bid, BOOK_SIZE, ask, BOOK_SIZE)
 
@@ -64,7 +72,10 @@ class ExtendedAccountSource:
         await asyncio.sleep(0.01)  # let the reader take what the stream just queued
 
     def _caught_up(self) -> bool:
+        """REST is answered in order: with no one listening, the venue processed everything already."""
         subscribers = self._server.streams.subscribers(StreamKind.ACCOUNT)
+        if not subscribers:
+            return True
         received = self._metrics.value("extended_stream_messages_total", stream="account", symbol="*") or 0
         return len(subscribers) == 1 and received >= subscribers[0].frames_sent
 
@@ -111,6 +122,12 @@ class TestExtendedAccountStream(AccountStreamContract):
         stream = ExtendedAccountStream(session, AccountStreamSettings(resync_interval_s=60.0, stream=FAST_STREAMS))
         yield stream
         await stream.aclose()
+
+    @pytest.fixture
+    def new_stream(self, session: ExtendedRestSession) -> Callable[[], ExtendedAccountStream]:
+        return lambda: ExtendedAccountStream(
+            session, AccountStreamSettings(resync_interval_s=60.0, stream=FAST_STREAMS)
+        )
 
     @pytest.fixture
     def source(self, server: FakeExtendedServer, metrics: PrometheusMetrics) -> ExtendedAccountSource:

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 
 import pytest
 
 from mm.adapters.clock import SimulatedClock
 from mm.adapters.sim import SimulatedAccountStream, SimulatedExchange, SimulatedExchangeGateway, TouchFillModel
+from mm.domain.fill_history_mark import FillHistoryMark
 from mm.domain.instrument import Instrument
+from mm.domain.orders import FillEvent
 from mm.domain.side import Side
-from tests.contract.account_stream.contract import AccountStreamContract
+from tests.contract.account_stream.contract import AccountStreamContract, FillNextBid, Restart, orders_of
 
 INSTRUMENT = Instrument(
     "ETH-USD", tick_size=Decimal("0.01"), step_size=Decimal("0.001"), min_order_size=Decimal("0.01")
@@ -42,6 +44,9 @@ class SimulatedAccountSource:
 
     async def wait_until_listening(self) -> None:
         await asyncio.sleep(0)  # the reader's task takes its first turn and waits for the exchange
+
+    async def wait_until_not_listening(self) -> None:
+        await asyncio.sleep(0)  # a closed iteration takes no more events from the exchange
 
     async def set_book(self, bid: Decimal, ask: Decimal) -> None:
         self._exchange.on_bbo(self._clock.now_ms(), float(bid), BOOK_SIZE, float(ask), BOOK_SIZE)
@@ -86,5 +91,22 @@ class TestSimulatedAccountStream(AccountStreamContract):
         await stream.aclose()
 
     @pytest.fixture
+    def new_stream(self, exchange: SimulatedExchange) -> Callable[[], SimulatedAccountStream]:
+        return lambda: SimulatedAccountStream(exchange)
+
+    @pytest.fixture
     def source(self, exchange: SimulatedExchange, clock: SimulatedClock) -> SimulatedAccountSource:
         return SimulatedAccountSource(exchange, clock)
+
+    async def test_a_fill_waiting_in_the_exchange_that_the_mark_holds_is_left_out(
+        self,
+        restart: Restart,
+        clock: SimulatedClock,
+        fill_next_bid: FillNextBid,
+    ) -> None:
+        await fill_next_bid()
+        recorded_until_ms = clock.now_ms()
+        restarted = await restart(FillHistoryMark(recorded_until_ms, recorded_until_ms, frozenset()))
+        live = await fill_next_bid()
+        fills = await restarted.wait_for(FillEvent)
+        assert orders_of(fills) == [live]

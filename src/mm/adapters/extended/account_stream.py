@@ -4,7 +4,9 @@ The stream reports order updates, fills, positions and balances. Every `resync_i
 at once after each reconnect, open orders and the position are read over REST; what the stream
 missed comes out as ordinary events, followed by `AccountResynced` with the venue's full view.
 Then our trades since the last settled fill are read (usually one request for all markets), and
-fills the stream missed follow as `FillEvent`s, oldest first, each fill id emitted once.
+fills the stream missed follow as `FillEvent`s, oldest first, each fill id emitted once. After a
+restart (`recorded_until`), that first read reaches back to the record's mark, so the fills made
+while the executor was down come too; without a mark, fills before the first frame are history.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from mm.adapters.extended.mapping import account_events_from_frame
 from mm.adapters.extended.resilient_stream import ResilientStream, StreamIssue
 from mm.adapters.extended.rest_session import ExtendedRestSession
 from mm.adapters.extended.settings import AccountStreamSettings
+from mm.domain.fill_history_mark import FillHistoryMark
 from mm.domain.orders import (
     AccountEvent,
     AccountResynced,
@@ -86,10 +89,14 @@ class ExtendedAccountStream:
         self._symbols: frozenset[str] = frozenset()
         self._resync_due = asyncio.Event()
 
-    async def events(self, symbols: Sequence[str]) -> AsyncIterator[AccountEvent]:
+    async def events(
+        self, symbols: Sequence[str], recorded_until: FillHistoryMark | None = None
+    ) -> AsyncIterator[AccountEvent]:
         if self._pump.is_running:
             raise RuntimeError("events() is already running on this account stream")
         self._symbols = frozenset(symbols)
+        if recorded_until is not None:
+            self._known.fills.resume_from(recorded_until)
         stream = ResilientStream(
             self._session.config.endpoints.stream_url + "/account",
             name="account",

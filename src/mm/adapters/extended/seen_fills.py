@@ -3,10 +3,13 @@
 A fill reaches the engine exactly once, whether the private stream carries it or the REST read of
 `/user/trades` finds it after the stream missed it. Ids are remembered in a bounded window. The
 floor is a venue time: fills before it are settled (emitted, or history from before the stream
-first went live), so a scan stops there and the ids behind it may be forgotten.
+first went live, or from before a restart's `FillHistoryMark`), so a scan stops there and the ids
+behind it may be forgotten.
 """
 
 from __future__ import annotations
+
+from mm.domain.fill_history_mark import FillHistoryMark
 
 _REMEMBERED_FILLS = 10_000  # far more fills than one scan's look-back window ever holds
 
@@ -28,6 +31,13 @@ class SeenFills:
         """Note when the stream first went live; fills before that are history, not news. Later calls do nothing."""
         if self.floor_ts_ms is None:
             self.floor_ts_ms = venue_ts_ms
+
+    def resume_from(self, mark: FillHistoryMark) -> None:
+        """Start the floor at a restart's mark instead of the stream's first frame: what it lacks is news."""
+        if self.floor_ts_ms is None:
+            self.floor_ts_ms = mark.since_ts_ms
+        for fill_id in sorted(mark.recorded_ids):
+            self.admit(fill_id, mark.since_ts_ms)
 
     def is_settled(self, ts_ms: int) -> bool:
         """Whether a fill stamped `ts_ms` lies behind the floor (all of them do before the stream went live)."""

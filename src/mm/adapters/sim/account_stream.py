@@ -1,7 +1,8 @@
 """`AccountStream` on the simulated exchange, for consumers that iterate events asynchronously.
 
 A synchronous replay loop reads `SimulatedExchange.drain_events()` instead; use one or the other,
-since both take the same events.
+since both take the same events. Events made while no one iterated wait in the exchange, so a new
+iteration delivers the fills made in between; those a `FillHistoryMark` says are recorded are left out.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 
 from mm.adapters.sim.exchange import SimulatedExchange
-from mm.domain.orders import AccountEvent, symbol_of
+from mm.domain.fill_history_mark import FillHistoryMark
+from mm.domain.orders import AccountEvent, FillEvent, symbol_of
 
 
 class SimulatedAccountStream:
@@ -22,7 +24,9 @@ class SimulatedAccountStream:
         self._is_closed = False
         self._is_iterating = False
 
-    async def events(self, symbols: Sequence[str]) -> AsyncIterator[AccountEvent]:
+    async def events(
+        self, symbols: Sequence[str], recorded_until: FillHistoryMark | None = None
+    ) -> AsyncIterator[AccountEvent]:
         if self._is_iterating:
             # As on Extended: a second reader would take the exchange's listener and half the events.
             raise RuntimeError("events() is already running on this account stream")
@@ -32,7 +36,7 @@ class SimulatedAccountStream:
         try:
             while not self._is_closed:
                 for event in self._exchange.drain_events():
-                    if symbol_of(event) in wanted:
+                    if symbol_of(event) in wanted and not _is_recorded(event, recorded_until):
                         yield event
                 if self._is_closed:
                     break
@@ -45,3 +49,7 @@ class SimulatedAccountStream:
     async def aclose(self) -> None:
         self._is_closed = True
         self._events_waiting.set()
+
+
+def _is_recorded(event: AccountEvent, mark: FillHistoryMark | None) -> bool:
+    return mark is not None and isinstance(event, FillEvent) and mark.is_recorded(event.fill.fill_id, event.fill.ts_ms)

@@ -23,6 +23,7 @@ from mm.adapters.extended import (
 )
 from mm.adapters.files.reasoning_sink import FileReasoningSink
 from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.adapters.postgres.executor_record import PostgresExecutorRecord
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
 from mm.adapters.postgres.strategy_state_store import PostgresStrategyStateStore
@@ -157,6 +158,7 @@ class Container(containers.DeclarativeContainer):
     proposal_store = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
     summary_store = providers.Singleton(PostgresBucketSummaryStore, engine=shared.engine)
     fill_store = providers.Singleton(PostgresFillEnrichmentStore, engine=shared.engine)
+    executor_record = providers.Singleton(PostgresExecutorRecord, engine=shared.engine)
     trading_journal = providers.Singleton(
         PostgresTradingJournal,
         engine=shared.engine,
@@ -192,4 +194,5 @@ class Container(containers.DeclarativeContainer):
         stopwatch_ns=quote_engine.stopwatch_ns,
         proposals=proposals,
         rollbacks=rollbacks,
+        record=executor_record,
     )

@@ -1,8 +1,10 @@
 """The live executor: runs one quote engine per market against the trading, market-data and account ports.
 
-Start: fetch each market's trading rules, restore its saved state, reconcile with the venue's
-open orders and position (orders whose plan we do not own are cancelled by the first tick) and
-arm the dead man's switch. Run: market events, account events and a timer feed the engines from
+Start: fetch each market's trading rules, restore its saved state (resumed DEFENSIVE), recall the
+incidents of the last hour from the record, reconcile with the venue's open orders and position
+(orders whose plan we do not own are cancelled by the first tick) and arm the dead man's switch.
+The account stream starts from where the recorded fills end, so fills made while the executor was
+down are recorded too, each once. Run: market events, account events and a timer feed the engines from
 asyncio tasks; their commands go out through `OrderSender` (orders), `StateSaver` (state) and
 `JournalWriter` (event log), none of which blocks a tick. Stop (SIGTERM): cancel everything until
 the venue lists nothing open, save the state, flush the log. Any unexpected error ends up in the
@@ -20,6 +22,7 @@ from typing import Any
 import structlog
 
 from mm.domain.engine_commands import EngineCommand, PersistState, RecordDecision
+from mm.domain.fill_history_mark import FillHistoryMark
 from mm.domain.journal_batch import JournaledFill
 from mm.domain.order_journal import update_entry
 from mm.domain.orders import (
@@ -33,10 +36,13 @@ from mm.domain.orders import (
     symbol_of,
 )
 from mm.domain.params import StrategyParams
+from mm.domain.recorded_incidents import RecordedIncidents
+from mm.domain.reflection_window import HOUR_MS
 from mm.domain.side import Side
 from mm.ports.account_stream import AccountStream
 from mm.ports.clock import Clock
 from mm.ports.errors import AuthFailed, ExchangeError, RetryableError, StoreError
+from mm.ports.executor_record import ExecutorRecord
 from mm.ports.market_data_feed import MarketDataFeed
 from mm.ports.strategy_state_store import StrategyStateStore
 from mm.ports.trading_gateway import TradingGateway
@@ -72,6 +78,11 @@ class ExecutorConfig:
     shutdown_timeout_s: float = 10.0
     proposal_check_interval_s: float = 60.0
     status_log_interval_s: float = 60.0
+    incident_lookback_ms: int = HOUR_MS
+    """How far back a start recalls recorded incidents: the operations gate's window."""
+    fill_replay_lookback_ms: int = 60_000
+    """How far behind the newest recorded fill a start reads the venue's trade history (fills are
+    not always recorded in venue-time order)."""
 
     def __post_init__(self) -> None:
         if not self.markets:
@@ -102,7 +113,9 @@ class LiveExecutor:
         stopwatch_ns: Callable[[], int],
         proposals: ProposalApplier | None = None,
         rollbacks: RollbackWatcher | None = None,
+        record: ExecutorRecord | None = None,
     ) -> None:
+        """`record` None: a start recalls no incident and replays no fill (a store without history)."""
         missing = [symbol for symbol in config.symbols if symbol not in params]
         if missing:
             raise ValueError(f"no strategy params for {', '.join(missing)}")
@@ -116,6 +129,8 @@ class LiveExecutor:
         self._clock = clock
         self._metrics = metrics
         self._stopwatch_ns = stopwatch_ns
+        self._record = record
+        self._fill_mark: FillHistoryMark | None = None
         self._params_check = ParamsCheck(proposals=proposals, rollbacks=rollbacks, clock=clock)
         self.engines: dict[str, QuoteEngine] = {}
         exchange = config.markets[0].exchange
@@ -150,6 +165,10 @@ class LiveExecutor:
             self._spawn("journal-writer", self._journal.run()),
             self._spawn("state-saver", self._saver.run()),
         ]
+        if self._record is not None:
+            self._fill_mark = await self._record.fill_history_mark(
+                self.config.markets[0].exchange, self.config.symbols, self.config.fill_replay_lookback_ms
+            )
         for market in self.config.markets:
             engine = await self._start_engine(market)
             self.engines[market.symbol] = engine
@@ -170,6 +189,7 @@ class LiveExecutor:
                 # A state we cannot read owns nothing: every open order will be cancelled as foreign.
                 _log.error("strategy_state_unreadable", symbol=market.symbol, version=saved.version, error=str(error))
             engine.on_state_saved(saved.version)
+        incidents = await self._recall_incidents(engine)
         open_orders = await self._gateway.open_orders(market.symbol)
         position = await self._gateway.position(market.symbol)
         now_ms = self._clock.now_ms()
@@ -187,8 +207,21 @@ class LiveExecutor:
             adopted=len(engine.orders) - len(foreign),
             to_cancel=len(foreign),
             position=str(position.size),
+            recalled_pauses=len(incidents.pause_ts_ms),
+            recalled_gaps=len(incidents.gap_ts_ms),
+            recalled_errors=len(incidents.error_ts_ms),
         )
         return engine
+
+    async def _recall_incidents(self, engine: QuoteEngine) -> RecordedIncidents:
+        """The market's recorded incidents of the last hour, now counted by the engine's operations gate."""
+        if self._record is None:
+            return RecordedIncidents()
+        market = engine.config
+        since_ms = self._clock.now_ms() - self.config.incident_lookback_ms
+        incidents = await self._record.incidents_since(market.exchange, market.symbol, since_ms)
+        engine.recall_incidents(incidents)
+        return incidents
 
     async def _trade_until(self, stop: asyncio.Event) -> None:
         loops = [
@@ -242,7 +275,7 @@ class LiveExecutor:
         raise StreamEnded("the market data feed ended")
 
     async def _account_loop(self) -> None:
-        async for event in self._account.events(self.config.symbols):
+        async for event in self._account.events(self.config.symbols, recorded_until=self._fill_mark):
             now_ms = self._clock.now_ms()
             for engine in self._engines_for(event):
                 self._journal_account(engine, event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mm.adapters.extended.seen_fills import SeenFills
+from mm.domain.fill_history_mark import FillHistoryMark
 
 
 def live_since(floor_ts_ms: int, capacity: int = 10_000) -> SeenFills:
@@ -67,3 +68,17 @@ def test_forgetting_the_oldest_fill_settles_its_time_so_no_scan_brings_it_back()
 def test_a_capacity_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="capacity"):
         SeenFills(0)
+
+
+def test_resuming_from_a_mark_starts_the_floor_at_it_not_at_the_first_frame() -> None:
+    seen = SeenFills()
+    seen.resume_from(FillHistoryMark(1_000, 1_500, frozenset({"7"})))
+    seen.start_at(9_000)
+    assert (seen.floor_ts_ms, seen.is_settled(999), seen.is_settled(1_000)) == (1_000, True, False)
+
+
+def test_fills_the_mark_holds_count_as_emitted() -> None:
+    seen = SeenFills()
+    seen.resume_from(FillHistoryMark(1_000, 1_500, frozenset({"7"})))
+    assert "7" in seen
+    assert not seen.admit("7", 1_200)
