@@ -21,6 +21,7 @@ from mm.adapters.sim import SimulatedAccountStream, SimulatedExchange, Simulated
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedIssueKind
 from mm.domain.orders import OpenOrder
 from mm.domain.params import StrategyParams
+from mm.ports.executor_record import ExecutorRecord
 from mm.ports.strategy_state_store import StrategyStateStore
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
@@ -71,6 +72,7 @@ class RunningExecutor:
         dead_man_switch_s: int = 30,
         proposals: ProposalApplier | None = None,
         rollbacks: RollbackWatcher | None = None,
+        record: ExecutorRecord | None = None,
     ) -> None:
         self.venue = venue
         self.clock = venue.clock
@@ -101,6 +103,7 @@ class RunningExecutor:
             stopwatch_ns=time.perf_counter_ns,
             proposals=proposals,
             rollbacks=rollbacks,
+            record=record,
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task[int] | None = None
