@@ -17,5 +17,9 @@ class ExecutorRecord(Protocol):
     async def fill_history_mark(
         self, exchange: str, symbols: Sequence[str], lookback_ms: int
     ) -> FillHistoryMark | None:
-        """Where the recorded fills of `symbols` end (`FillHistoryMark.of`); None when none is recorded."""
+        """Where the recorded fills of `symbols` end (`FillHistoryMark.of`).
+
+        With no fill recorded: `FillHistoryMark.before_first_order` of the first recorded order of `symbols`,
+        or None when no order is recorded either (nothing of ours can have filled).
+        """
         ...

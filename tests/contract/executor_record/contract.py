@@ -132,6 +132,17 @@ class ExecutorRecordContract:
         assert mark is not None
         assert mark.recorded_ids == {f"{symbol}-{step}" for step in range(4, 15)}
 
+    async def test_with_no_fill_recorded_the_mark_starts_at_the_first_recorded_order(self, recorded: Recorded) -> None:
+        symbol, other = a_symbol(), a_symbol()
+        orders = (
+            an_order_row(other, T0 - 5_000, OrderEvent.PLACE_SENT),
+            an_order_row(symbol, T0 + 2_000, OrderEvent.PLACE_SENT),
+            an_order_row(symbol, T0, OrderEvent.PLACE_SENT),
+        )
+        await recorded.journal.append(JournalBatch(orders=orders))
+        mark = await recorded.record.fill_history_mark(EXCHANGE, [symbol], LOOKBACK_MS)
+        assert mark == FillHistoryMark(T0 - LOOKBACK_MS, T0 - LOOKBACK_MS, frozenset())
+
     async def test_fills_of_another_exchange_give_no_mark(self, recorded: Recorded) -> None:
         symbol = a_symbol()
         await recorded.journal.append(JournalBatch(fills=(a_fill(symbol, T0),)))

@@ -39,3 +39,8 @@ def test_a_mark_ending_before_it_starts_is_refused() -> None:
 def test_a_negative_look_back_is_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         FillHistoryMark.of([("1", 1)], -1)
+
+
+def test_before_the_first_order_every_fill_since_it_less_the_look_back_is_missing() -> None:
+    mark = FillHistoryMark.before_first_order(50_000, LOOKBACK_MS)
+    assert (mark.is_recorded("1", 39_999), mark.is_recorded("1", 40_000)) == (True, False)

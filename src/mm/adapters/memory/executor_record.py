@@ -45,4 +45,7 @@ class InMemoryExecutorRecord:
         recorded = [
             (fill_id, f.event.fill.ts_ms) for fill_id, f in self._journal.fills.items() if f.event.fill.symbol in wanted
         ]
-        return FillHistoryMark.of(recorded, lookback_ms)
+        if recorded:
+            return FillHistoryMark.of(recorded, lookback_ms)
+        order_times = [entry.ts_ms for entry in self._journal.orders if entry.symbol in wanted]
+        return FillHistoryMark.before_first_order(min(order_times), lookback_ms) if order_times else None

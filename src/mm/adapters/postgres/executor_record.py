@@ -77,9 +77,15 @@ class PostgresExecutorRecord:
         recent = select(ex_fill.c.fill_id, ex_fill.c.ts).where(
             ours, ex_fill.c.ts >= newest - timedelta(milliseconds=lookback_ms)
         )
+        first_order = select(func.min(ex_order.c.ts)).where(
+            ex_order.c.exchange == exchange, ex_order.c.symbol.in_(list(symbols))
+        )
         with translate_db_errors():
             async with self._engine.connect() as conn:
                 rows = (await conn.execute(recent)).all()
+                first_order_ts = None if rows else await conn.scalar(first_order)
+        if first_order_ts is not None:
+            return FillHistoryMark.before_first_order(to_epoch_ms(first_order_ts), lookback_ms)
         return FillHistoryMark.of(((row.fill_id, to_epoch_ms(row.ts)) for row in rows), lookback_ms)
 
 
