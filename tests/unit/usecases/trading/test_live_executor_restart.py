@@ -7,9 +7,11 @@ from mm.adapters.memory.param_rollout_store import InMemoryParamRolloutStore
 from mm.domain.mode import Mode
 from mm.domain.rollout import RolloutAction
 from mm.usecases.rollout.apply_proposal import ProposalApplier
+from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
+from tests.summarizer_support.seeding import in_memory_backend
 
 from .executor_harness import RunningExecutor, Venue, quoting
-from .test_live_executor_proposals import proposed
+from .test_live_executor_proposals import applied_20_minutes_ago, proposed, summarized_minutes
 
 SYMBOL = "BTC-USD"
 
@@ -69,4 +71,29 @@ async def test_incidents_older_than_the_gate_window_are_not_recalled() -> None:
     await second.start()
     facts = second.executor.engines[SYMBOL].operational_facts(venue.clock.now_ms())
     assert (facts.pause_count, facts.data_gap_count) == (0, 0)
+    await second.stopped()
+
+
+async def test_a_rollback_after_a_restart_audits_the_recalled_incidents() -> None:
+    venue = Venue()
+    first = await a_run_with_a_gap(venue)
+    rollouts = InMemoryParamRolloutStore()
+    summary_tables = in_memory_backend()
+    applied = await applied_20_minutes_ago(rollouts, venue)
+    await summarized_minutes(summary_tables.summaries, venue.clock.now_ms() - 20 * 60_000, 18, markout_bps="-6")
+    watcher = RollbackWatcher(
+        proposals=rollouts.proposals,
+        rollouts=rollouts,
+        summaries=summary_tables.summaries,
+        fills=summary_tables.fills,
+        clock=venue.clock,
+    )
+    record = InMemoryExecutorRecord(first.journal_store, "extended")
+    second = RunningExecutor(venue, params=applied, rollbacks=watcher, record=record)
+    await second.start()
+    await second.move(1_500)
+    history = await rollouts.history("extended", SYMBOL)
+    [rolled_back] = [record for record in history if record.action is RolloutAction.ROLLED_BACK]
+    assert rolled_back.facts is not None
+    assert (rolled_back.facts.pause_count, rolled_back.facts.data_gap_count) == (1, 1)
     await second.stopped()
