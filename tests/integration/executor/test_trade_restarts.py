@@ -97,7 +97,8 @@ def is_quoting(server: FakeExtendedServer, side: str) -> bool:
 
 async def fill_resting(server: FakeExtendedServer, side: str) -> None:
     """A public trade at our resting `side` order's price, of its size: the venue fills it whole."""
-    [order] = resting(server)[side]
+    await eventually(lambda: is_quoting(server, side), START_S, f"one resting {side} order")
+    [order] = resting(server)[side]  # nothing awaited since the check: still the one order
     fills_before = len(server.account.fills)
     taker = "SELL" if side == "BUY" else "BUY"
     await server.market.push_trade(order.price, order.remaining_qty, taker)
