@@ -59,13 +59,13 @@ class MarketState:
         self.ask_sz = ask_sz
         self.bbo_ts_ms = ts_ms
         sanity = self.sanity
-        sanity.on_book(bid_px, ask_px, self.mark_px, self.index_px)
+        sanity.on_book(bid_px, ask_px)
         if sanity.is_confirmed:
             self.windows.on_book(ts_ms, bid_px, ask_px)
 
     def on_trade(self, price: float) -> None:
         """A public print: it may confirm a price the guard held back."""
-        self.sanity.on_trade(price, self.mark_px, self.index_px)
+        self.sanity.on_trade(price)
 
     def on_liquidation(self, ts_ms: int) -> None:
         self.windows.on_liquidation(ts_ms)
@@ -73,10 +73,12 @@ class MarketState:
     def on_mark(self, ts_ms: int, price: float) -> None:
         self.mark_px = price
         self.mark_ts_ms = ts_ms
+        self.sanity.set_anchors(price, self.index_px)
 
     def on_index(self, ts_ms: int, price: float) -> None:
         self.index_px = price
         self.index_ts_ms = ts_ms
+        self.sanity.set_anchors(self.mark_px, price)
 
     def on_gap(self, stream: str) -> None:
         """A stream lost data: nothing it said before can be trusted until it recovers with a fresh snapshot.

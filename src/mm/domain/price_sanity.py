@@ -12,6 +12,9 @@ from it. A book that returns to the trusted level simply ends the suspicion.
 Non-finite and non-positive prices are never trusted nor confirmed. A confirmed level that stays
 away from mark and index keeps its waiver only while it stays within the band of itself; the
 pre-trade check still bounds every order by mark and index.
+
+Every book passes through here, so the common case (a trusted side moving a little, near mark or
+index) costs a few float comparisons: the anchors' bands are worked out when mark or index change.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from __future__ import annotations
 import math
 
 _BPS = 1e4
+_EVERYWHERE = (-math.inf, math.inf)
+_NOWHERE = (math.inf, -math.inf)
 
 
 def is_within_band(price: float, reference: float, band_fraction: float) -> bool:
@@ -36,10 +41,6 @@ class SideCheck:
         self.is_anchor_waived = False
         self.candidate_px: float | None = None
         self.seen = 0
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.candidate_px is None
 
     def observe(self, price: float, is_near_anchor: bool, band: float, confirm_updates: int) -> None:
         """Take in this side's new best price; `is_near_anchor` is whether mark or index back it."""
@@ -77,15 +78,18 @@ class SideCheck:
 
 
 class PriceSanity:
-    """Both sides' checks for one market; feed every book and every public trade, with mark and index."""
+    """Both sides' checks for one market; feed every book and public trade, and every mark and index."""
 
-    __slots__ = ("_band", "ask", "bid", "confirm_updates")
+    __slots__ = ("_band", "_index_band", "_mark_band", "ask", "bid", "confirm_updates", "index_px", "mark_px")
 
     def __init__(self, band_bps: float, confirm_updates: int) -> None:
         self.bid = SideCheck()
         self.ask = SideCheck()
         self._band = 0.0
         self.confirm_updates = 1
+        self.mark_px: float | None = None
+        self.index_px: float | None = None
+        self._mark_band = self._index_band = _NOWHERE
         self.set_limits(band_bps, confirm_updates)
 
     def set_limits(self, band_bps: float, confirm_updates: int) -> None:
@@ -93,6 +97,20 @@ class PriceSanity:
             raise ValueError(f"band must be positive and confirmations at least 1, got {band_bps}, {confirm_updates}")
         self._band = band_bps / _BPS
         self.confirm_updates = confirm_updates
+        self.set_anchors(self.mark_px, self.index_px)
+
+    def set_anchors(self, mark_px: float | None, index_px: float | None) -> None:
+        """The latest mark and index prices (None: not known); an unusable one counts as not known."""
+        self.mark_px, self.index_px = mark_px, index_px
+        self._mark_band = self._band_around(mark_px)
+        self._index_band = self._band_around(index_px)
+        if self._mark_band is _NOWHERE and self._index_band is _NOWHERE:
+            self._mark_band = _EVERYWHERE  # nothing to compare with: every price is near enough
+
+    def _band_around(self, anchor: float | None) -> tuple[float, float]:
+        if anchor is None or not 0.0 < anchor < math.inf:
+            return _NOWHERE
+        return anchor - anchor * self._band, anchor + anchor * self._band
 
     @property
     def is_confirmed(self) -> bool:
@@ -105,29 +123,43 @@ class PriceSanity:
         bid, ask = self.bid.trusted_px, self.ask.trusted_px
         return None if bid is None or ask is None else (bid + ask) * 0.5
 
-    def on_book(
-        self, bid_px: float | None, ask_px: float | None, mark_px: float | None, index_px: float | None
-    ) -> None:
-        """Check a new best bid/offer; a missing side changes nothing (features refuse a one-sided book)."""
-        band = self._band
-        if bid_px is not None:
-            self.bid.observe(bid_px, self._is_near_anchor(bid_px, mark_px, index_px), band, self.confirm_updates)
-        if ask_px is not None:
-            self.ask.observe(ask_px, self._is_near_anchor(ask_px, mark_px, index_px), band, self.confirm_updates)
+    def is_near_anchor(self, price: float) -> bool:
+        """Within the band of mark or of index; True when neither is known; False for NaN."""
+        mark_low, mark_high = self._mark_band
+        if mark_low <= price <= mark_high:
+            return True
+        index_low, index_high = self._index_band
+        return index_low <= price <= index_high
 
-    def on_trade(self, price: float, mark_px: float | None, index_px: float | None) -> None:
+    def on_book(self, bid_px: float | None, ask_px: float | None) -> None:
+        """Check a new best bid/offer; a missing side changes nothing (features refuse a one-sided book)."""
+        if bid_px is not None:
+            self._check(self.bid, bid_px)
+        if ask_px is not None:
+            self._check(self.ask, ask_px)
+
+    def _check(self, side: SideCheck, price: float) -> None:
+        trusted = side.trusted_px
+        mark_low, mark_high = self._mark_band
+        index_low, index_high = self._index_band
+        is_near_anchor = mark_low <= price <= mark_high or index_low <= price <= index_high
+        band = self._band
+        # The common case, inline: a trusted side moving within the band, backed by mark or index.
+        if (
+            is_near_anchor
+            and side.candidate_px is None
+            and trusted is not None
+            and price > 0.0
+            and abs(price - trusted) <= trusted * band
+        ):
+            side.trusted_px = price
+            side.is_anchor_waived = False
+        else:
+            side.observe(price, is_near_anchor, band, self.confirm_updates)
+
+    def on_trade(self, price: float) -> None:
         if not 0.0 < price < math.inf:
             return
-        is_near_anchor = self._is_near_anchor(price, mark_px, index_px)
+        is_near_anchor = self.is_near_anchor(price)
         self.bid.on_trade(price, is_near_anchor, self._band)
         self.ask.on_trade(price, is_near_anchor, self._band)
-
-    def _is_near_anchor(self, price: float, mark_px: float | None, index_px: float | None) -> bool:
-        """Within the band of mark or of index; True when neither is known (nothing to compare with)."""
-        has_anchor = False
-        for anchor in (mark_px, index_px):
-            if anchor is not None and 0.0 < anchor < math.inf:
-                if is_within_band(price, anchor, self._band):
-                    return True
-                has_anchor = True
-        return not has_anchor
