@@ -12,6 +12,7 @@ from typing import Any
 
 from mm.domain.decision_record import DecisionRecord
 from mm.domain.orders import OrderRequest
+from mm.domain.pre_trade_check import OrderRefusal
 from mm.domain.strategy_snapshot import StrategySnapshot
 from mm.domain.value import value
 
@@ -66,8 +67,18 @@ class RecordDecision:
     record: DecisionRecord
 
 
+@dataclass(frozen=True, slots=True)
+class ReportRefusal:
+    """The pre-trade check refused an order the plan wanted: count it and log it; nothing was sent."""
+
+    symbol: str
+    refusal: OrderRefusal
+
+
 OrderCommand = PlaceOrder | ReplaceOrder | CancelOrder | CancelAll
-EngineCommand = PlaceOrder | ReplaceOrder | CancelOrder | CancelAll | ResyncAccount | PersistState | RecordDecision
+EngineCommand = (
+    PlaceOrder | ReplaceOrder | CancelOrder | CancelAll | ResyncAccount | PersistState | RecordDecision | ReportRefusal
+)
 
 
 def describe_command(command: OrderCommand) -> dict[str, Any]:

@@ -62,6 +62,12 @@ def compute_features(snapshot: MarketSnapshot, params: StrategyParams) -> Featur
         return NoQuoteReason.BOOK_SIDE_MISSING
     if bid_px <= 0.0 or bid_sz <= 0.0 or ask_sz <= 0.0:
         return NoQuoteReason.ZERO_BOOK
+    grid = snapshot.grid
+    # NaN fails every comparison, so this refuses NaN and infinity as well as 1e308.
+    if not (
+        bid_px <= grid.max_price and ask_px <= grid.max_price and bid_sz <= grid.max_size and ask_sz <= grid.max_size
+    ):
+        return NoQuoteReason.ABSURD_BOOK
     # A locked book (bid == ask) cannot last on a live order book either: the data is wrong.
     if bid_px >= ask_px:
         return NoQuoteReason.CROSSED_BOOK
@@ -105,7 +111,7 @@ def mark_index_problem(snapshot: MarketSnapshot, params: StrategyParams) -> NoQu
     mark_ts_ms, index_ts_ms = snapshot.mark_ts_ms, snapshot.index_ts_ms
     if mark_px is None or index_px is None or mark_ts_ms is None or index_ts_ms is None:
         return NoQuoteReason.MARK_INDEX_MISSING
-    if mark_px <= 0.0 or index_px <= 0.0:
+    if not (0.0 < mark_px < math.inf and 0.0 < index_px < math.inf):  # NaN included
         return NoQuoteReason.MARK_INDEX_MISSING
     oldest_ok_ts_ms = snapshot.now_ts_ms - params.mark_index_stale_after_ms
     if mark_ts_ms < oldest_ok_ts_ms or index_ts_ms < oldest_ok_ts_ms:

@@ -6,6 +6,7 @@ object per row; `snapshot` freezes it into the `MarketSnapshot` the decision rea
 
 from __future__ import annotations
 
+from mm.domain.price_sanity import PriceSanity
 from mm.domain.snapshot import MarketSnapshot
 from mm.domain.tick_grid import TickGrid
 from mm.domain.windows import MarketWindows
@@ -15,7 +16,9 @@ class MarketState:
     """Latest values with the time each was last known current, plus the 1 s / 10 s windows.
 
     Times are whatever clock the engine is driven with (receive time live, replay time in a
-    backtest). A stream with an open gap makes every snapshot report `has_feed_gap`.
+    backtest). A stream with an open gap makes every snapshot report `has_feed_gap`. Every book and
+    print also goes through the price-sanity guard; a book it does not trust is kept (the snapshot
+    reports it unconfirmed) but adds no volatility sample, so an outlier moves no feature.
     """
 
     __slots__ = (
@@ -29,10 +32,11 @@ class MarketState:
         "index_ts_ms",
         "mark_px",
         "mark_ts_ms",
+        "sanity",
         "windows",
     )
 
-    def __init__(self, liquidation_window_ms: int) -> None:
+    def __init__(self, liquidation_window_ms: int, sanity: PriceSanity) -> None:
         self.bid_px: float | None = None
         self.bid_sz: float | None = None
         self.ask_px: float | None = None
@@ -43,6 +47,7 @@ class MarketState:
         self.index_px: float | None = None
         self.index_ts_ms: int | None = None
         self.windows = MarketWindows(liquidation_window_ms)
+        self.sanity = sanity
         self.gaps: set[str] = set()
 
     def on_bbo(
@@ -53,7 +58,14 @@ class MarketState:
         self.ask_px = ask_px
         self.ask_sz = ask_sz
         self.bbo_ts_ms = ts_ms
-        self.windows.on_book(ts_ms, bid_px, ask_px)
+        sanity = self.sanity
+        sanity.on_book(bid_px, ask_px)
+        if sanity.is_confirmed:
+            self.windows.on_book(ts_ms, bid_px, ask_px)
+
+    def on_trade(self, price: float) -> None:
+        """A public print: it may confirm a price the guard held back."""
+        self.sanity.on_trade(price)
 
     def on_liquidation(self, ts_ms: int) -> None:
         self.windows.on_liquidation(ts_ms)
@@ -61,10 +73,12 @@ class MarketState:
     def on_mark(self, ts_ms: int, price: float) -> None:
         self.mark_px = price
         self.mark_ts_ms = ts_ms
+        self.sanity.set_anchors(price, self.index_px)
 
     def on_index(self, ts_ms: int, price: float) -> None:
         self.index_px = price
         self.index_ts_ms = ts_ms
+        self.sanity.set_anchors(self.mark_px, price)
 
     def on_gap(self, stream: str) -> None:
         """A stream lost data: nothing it said before can be trusted until it recovers with a fresh snapshot.
@@ -106,4 +120,5 @@ class MarketState:
             windows.volatility_stats(now_ts_ms),
             windows.liquidation_count(now_ts_ms),
             bool(self.gaps),
+            not self.sanity.is_confirmed,
         )

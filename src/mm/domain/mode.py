@@ -32,6 +32,7 @@ class ModeReason(StrEnum):
     LIQUIDATION_BURST = "liquidation_burst"
     INVENTORY_PAST_HARD_LIMIT = "inventory_past_hard_limit"
     EXCHANGE_ERROR_BURST = "exchange_error_burst"
+    PRICE_UNCONFIRMED = "price_unconfirmed"
     DIVERGENCE_SOFT = "divergence_soft"
     LIQUIDATIONS_ELEVATED = "liquidations_elevated"
     INVENTORY_AT_LIMIT = "inventory_at_limit"

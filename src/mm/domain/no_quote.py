@@ -12,6 +12,7 @@ class NoQuoteReason(StrEnum):
     BOOK_SIDE_MISSING = "book_side_missing"
     ZERO_BOOK = "zero_book"
     CROSSED_BOOK = "crossed_book"
+    ABSURD_BOOK = "absurd_book"
     STALE_BOOK = "stale_book"
     MARK_INDEX_MISSING = "mark_index_missing"
     MARK_INDEX_STALE = "mark_index_stale"
@@ -22,3 +23,4 @@ class NoQuoteReason(StrEnum):
     BID_BELOW_MIN_SIZE = "bid_below_min_size"
     ASK_BELOW_MIN_SIZE = "ask_below_min_size"
     BID_PRICE_NOT_POSITIVE = "bid_price_not_positive"
+    ASK_PRICE_NOT_POSITIVE = "ask_price_not_positive"

@@ -54,6 +54,9 @@ PARAM_BOUNDS: Mapping[str, ParamBounds] = MappingProxyType(
         "error_window_ms": _DURATION_MS,
         "calm_period_ms": ParamBounds(0, 3_600_000, is_integer=True),
         "vol_min_samples": _COUNT,
+        "price_jump_band_bps": ParamBounds(1.0, 5_000.0),
+        "price_confirm_updates": ParamBounds(1, 1_000, is_integer=True),
+        "max_order_deviation_bps": ParamBounds(1.0, 5_000.0),
     }
 )
 """Bounds of every numeric field of `StrategyParams`; the constructor and the gate enforce them."""
@@ -87,6 +90,10 @@ class StrategyParams:
     Risk: the *_soft_* limits (and |position| at max_position, volatility at vol_soft_bps) make the
     strategy DEFENSIVE, the hard ones PAUSE it. refresh_interval_ms, price_tolerance_bps and the
     tick intervals steer the executor's order planner and tick throttle, not `decide`.
+    Price sanity: a best bid or ask more than price_jump_band_bps from the last trusted one (or from
+    both mark and index) PAUSEs until price_confirm_updates further books stay there or a trade prints
+    there. No order may be sent more than max_order_deviation_bps from mark/index (a fat-finger check);
+    keep it wider than the widest spread the quote parameters can ask for.
     """
 
     version: int = 1
@@ -114,6 +121,9 @@ class StrategyParams:
     error_window_ms: int = 10_000
     calm_period_ms: int = 30_000
     vol_min_samples: int = 5
+    price_jump_band_bps: float = 200.0
+    price_confirm_updates: int = 3
+    max_order_deviation_bps: float = 500.0
 
     def __post_init__(self) -> None:
         problems = _field_problems(self) or _cross_field_problems(self)

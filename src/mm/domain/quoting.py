@@ -108,6 +108,8 @@ def _ask(
 ) -> DesiredQuote | NoQuoteReason:
     if position <= -params.max_position:
         return NoQuoteReason.ASK_AT_POSITION_LIMIT
+    if ticks <= 0:  # only a NaN or infinite price gets here without a positive tick
+        return NoQuoteReason.ASK_PRICE_NOT_POSITIVE
     steps = min(order_steps, grid.size_steps(params.hard_max_position + position))
     if steps < grid.min_order_steps:
         return NoQuoteReason.ASK_BELOW_MIN_SIZE

@@ -70,6 +70,8 @@ def _pause_causes(
     causes: list[ModeReason] = []
     if snapshot.has_feed_gap:
         causes.append(ModeReason.FEED_GAP)
+    if snapshot.has_unconfirmed_price:  # a quote from a price the market has not confirmed could be an outlier's
+        causes.append(ModeReason.PRICE_UNCONFIRMED)
     # A book never seen is not stale: at start-up there is simply nothing to quote on yet.
     if snapshot.bbo_ts_ms is not None and now_ts_ms - snapshot.bbo_ts_ms > params.stale_after_ms:
         causes.append(ModeReason.STALE_BOOK)

@@ -21,8 +21,9 @@ class MarketSnapshot:
     its timestamp. `bbo_ts_ms` is when the book was last known current (the last book frame
     received, changed or not), so a quiet but live book is not stale. `has_feed_gap` is set while a
     market-data stream is interrupted (sequence gap, disconnect): that makes the data stale whatever
-    the timestamps say. Malformed values are not rejected here: features turn them into a typed
-    no-quote reason.
+    the timestamps say. `has_unconfirmed_price` is set while the best bid or ask jumped beyond the
+    price-sanity band and the market has not confirmed it yet (see `price_sanity`). Malformed values
+    are not rejected here: features turn them into a typed no-quote reason.
     """
 
     now_ts_ms: int
@@ -39,6 +40,7 @@ class MarketSnapshot:
     volatility: VolatilityStats = NO_VOLATILITY
     liquidation_count: int = 0
     has_feed_gap: bool = False
+    has_unconfirmed_price: bool = False
 
     @property
     def instrument(self) -> Instrument:

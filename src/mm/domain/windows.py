@@ -20,6 +20,9 @@ LONG_WINDOW_MS = 10_000
 # never drifts the way a float running sum does; a return of 1e-10 (1e-6 bps) is still resolved.
 _SQUARED_RETURN_SCALE = 1e20
 _BPS = 1e4
+# A mid that moves by more than 100% between two books is no measurement of volatility: such a
+# return is capped, so one absurd frame can neither overflow the integer sum nor dwarf a day.
+_MAX_ABS_RETURN = 1.0
 
 
 class RollingWindow:
@@ -108,13 +111,15 @@ class MidVolatility:
         self._first_ts_ms: int | None = None
 
     def update(self, ts_ms: int, mid: float) -> None:
-        """Record the mid observed at `ts_ms`; `mid` must be positive."""
+        """Record the mid observed at `ts_ms`; a mid that is not positive and finite is no observation."""
+        if not 0.0 < mid < math.inf:  # also False for NaN
+            return
         last_mid = self._last_mid
         self._last_mid = mid
         if self._first_ts_ms is None:
             self._first_ts_ms = ts_ms
             return
-        simple_return = (mid - last_mid) / last_mid
+        simple_return = min(abs(mid - last_mid) / last_mid, _MAX_ABS_RETURN)
         squared = int(simple_return * simple_return * _SQUARED_RETURN_SCALE)
         self._short.add(ts_ms, squared)
         self._long.add(ts_ms, squared)
@@ -152,10 +157,10 @@ class MarketWindows:
         self.liquidations = RollingWindow(liquidation_window_ms)
 
     def on_book(self, ts_ms: int, bid_px: float | None, ask_px: float | None) -> None:
-        """Feed the mid of a usable book; a missing, non-positive or crossed book adds no sample."""
-        if bid_px is None or ask_px is None or bid_px <= 0.0 or bid_px > ask_px:
+        """Feed the mid of a usable book; a missing, non-positive, non-finite or crossed book adds no sample."""
+        if bid_px is None or ask_px is None or not 0.0 < bid_px <= ask_px:  # False for NaN too
             return
-        self.volatility.update(ts_ms, (bid_px + ask_px) * 0.5)
+        self.volatility.update(ts_ms, bid_px * 0.5 + ask_px * 0.5)  # halves first: 1e308 + 1e308 overflows
 
     def on_liquidation(self, ts_ms: int) -> None:
         self.liquidations.add(ts_ms)

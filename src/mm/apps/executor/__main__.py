@@ -19,10 +19,13 @@ from mm.apps.executor.container import Container
 from mm.apps.executor.settings import ExecutorSettings, LiveAccountSettings
 from mm.apps.settings import read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
+from mm.ports.trading_gateway import TradingGateway
+from mm.usecases.trading.emergency_cancel import emergency_cancel_all
 from mm.usecases.trading.live_executor import LiveExecutor
 from mm.usecases.trading.params_in_force import params_in_force
 
 EXIT_NOT_FLAT = 4
+EMERGENCY_CANCEL_TIMEOUT_S = 5.0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +47,13 @@ async def _main(settings: ExecutorSettings) -> int:
     try:
         with startup_boundary("trade", settings):
             executor = await _started(container, settings)
-        exit_code: int = await executor.run(_stop_on_signals())
+        try:
+            exit_code: int = await executor.run(_stop_on_signals())
+        except BaseException:
+            # Even the executor's failure path failed: cancel at the venue before the process goes.
+            gateway: TradingGateway = await resolved(container.gateway())
+            await emergency_cancel_all(gateway, settings.symbols, timeout_s=EMERGENCY_CANCEL_TIMEOUT_S)
+            raise
         if executor.is_venue_flat is False:
             print(_not_flat_line(settings), file=sys.stderr)
             return EXIT_NOT_FLAT

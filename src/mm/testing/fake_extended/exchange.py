@@ -53,6 +53,8 @@ class FakeExchange:
         self._faults = faults
         self._clock = clock
         self._caps_touch_fills = caps_touch_fills_at_trade_size
+        self.received_orders: list[PlaceOrderRequest] = []
+        """Every well-formed order request that arrived, accepted or refused: what a client tried to send."""
 
     def spec(self, market: str) -> MarketSpec:
         if market not in self.specs:
@@ -62,6 +64,7 @@ class FakeExchange:
     def place_order(self, body: object) -> FakeOrder:
         """Validate, sign-check and accept an order (replacing `cancelId` atomically); raise `Rejection`."""
         request = parse_place_order(body)
+        self.received_orders.append(request)
         spec = self.spec(request.market)
         now_ms = self._clock.now_ms()
         check_market_rules(request, spec, self.books[spec.name].mark_price, now_ms)

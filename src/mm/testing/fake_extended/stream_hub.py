@@ -92,6 +92,25 @@ class Subscriber:
         self.outbox.put_nowait(json.dumps(envelope, separators=(",", ":")))
         self.frames_sent += 1
 
+    def send_text(self, build: Callable[[int], str]) -> None:
+        """Queue the text `build(seq)` writes for the next seq (a test's own frame, mutated or malformed).
+
+        The seq is used up only when the text is a JSON object carrying it, as a client that
+        could read the frame would see; any other text takes none, as `send_raw`'s does.
+        """
+        if self.is_stalled:
+            return
+        seq = self.seq + 1 + self._pending_skip
+        text = build(seq)
+        try:
+            body = json.loads(text)
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read
+            body = None
+        if isinstance(body, dict) and body.get("seq") == seq and type(body.get("seq")) is int:
+            self.seq, self._pending_skip = seq, 0
+            self.frames_sent += 1
+        self.outbox.put_nowait(text)
+
     def send_raw(self, text: str) -> None:
         """Queue text outside the envelope (malformed frames, error objects); it takes no seq."""
         self.outbox.put_nowait(text)

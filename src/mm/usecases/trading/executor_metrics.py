@@ -24,6 +24,11 @@ class ExecutorMetrics:
             "Order requests the venue refused or did not answer, by failure kind",
             ("symbol", "kind", "failure"),
         )
+        self.order_refusals = metrics.counter(
+            "executor_order_refusals_total",
+            "Orders the pre-trade check refused to send (priced too far from mark/index, or nothing to compare with)",
+            ("symbol", "side", "reason"),
+        )
         self.rejects = metrics.counter(
             "executor_rejects_total", "Orders the venue closed with a reject reason (stream)", ("symbol", "reason")
         )

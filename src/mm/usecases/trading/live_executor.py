@@ -8,7 +8,8 @@ down are recorded too, each once. Run: market events, account events and a timer
 asyncio tasks; their commands go out through `OrderSender` (orders), `StateSaver` (state) and
 `JournalWriter` (event log), none of which blocks a tick. Stop (SIGTERM): cancel everything until
 the venue lists nothing open, save the state, flush the log. Any unexpected error ends up in the
-one `except Exception` of `run`: PAUSE, cancel everything, exit non-zero.
+one `except Exception` of `run`: a mass cancel straight to the gateway (no tick: the engine may be
+what failed), then PAUSE, cancel until the venue lists nothing open, exit non-zero.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import structlog
 
-from mm.domain.engine_commands import EngineCommand, PersistState, RecordDecision
+from mm.domain.engine_commands import EngineCommand, PersistState, RecordDecision, ReportRefusal
 from mm.domain.fill_history_mark import FillHistoryMark
 from mm.domain.journal_batch import JournaledFill
 from mm.domain.order_journal import update_entry
@@ -50,12 +51,14 @@ from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
 from mm.usecases.trading.activity_log import ActivityLog
 from mm.usecases.trading.cancel_until_flat import cancel_until_flat
+from mm.usecases.trading.emergency_cancel import emergency_cancel_all
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.executor_metrics import ExecutorMetrics
 from mm.usecases.trading.journal_writer import JournalWriter
 from mm.usecases.trading.order_sender import OrderSender
 from mm.usecases.trading.params_check import ParamsCheck
 from mm.usecases.trading.quote_engine import QuoteEngine
+from mm.usecases.trading.refusal_log import RefusalLog
 from mm.usecases.trading.state_saver import StateSaver
 
 _log = structlog.get_logger(__name__)
@@ -145,6 +148,7 @@ class LiveExecutor:
             activity=self._activity,
         )
         self._saver = StateSaver(state_store, metrics)
+        self._refusals = RefusalLog(metrics)
         self._background: list[asyncio.Task[Any]] = []
         self.is_venue_flat: bool | None = None
         """After `run`: whether the venue listed no open order of ours when the executor stopped."""
@@ -155,9 +159,13 @@ class LiveExecutor:
             await self._trade_until(stop)
             await self._shut_down()
             return 0
-        except Exception:  # the executor's one catch-all: PAUSE, cancel everything, report failure
+        except Exception:  # the executor's one catch-all: cancel everything, PAUSE, report failure
             _log.exception("executor_failed")
-            await self._stop_after_failure()
+            try:
+                await self._stop_after_failure()
+            except Exception:
+                _log.exception("executor_failure_stop_failed")
+                self.is_venue_flat = False
             return 1
 
     async def _start(self) -> None:
@@ -256,6 +264,8 @@ class LiveExecutor:
                 self._activity.decision(command.record)
             elif isinstance(command, PersistState):
                 self._saver.submit(engine, command.snapshot)
+            elif isinstance(command, ReportRefusal):
+                self._refusals.report(command, self._clock.now_ms())
             else:
                 self._sender.submit(engine, command)
 
@@ -380,10 +390,11 @@ class LiveExecutor:
         await self._close(is_flat)
 
     async def _stop_after_failure(self) -> None:
-        await self._sender.drain(self.config.shutdown_timeout_s)
-        now_ms = self._clock.now_ms()
+        """Mass cancel first, running none of the engine's code; then PAUSE and cancel until flat."""
+        await emergency_cancel_all(self._gateway, self.config.symbols, timeout_s=self.config.shutdown_timeout_s)
         for engine in self.engines.values():
-            engine.force_pause("executor_failed", now_ms)
+            engine.halt("executor_failed")
+        await self._sender.drain(self.config.shutdown_timeout_s)
         is_flat = await cancel_until_flat(
             self._gateway, self.config.symbols, self._clock, timeout_s=self.config.shutdown_timeout_s
         )
@@ -396,6 +407,8 @@ class LiveExecutor:
                 await self._saver.save(engine, engine.state_snapshot(now_ms))
             except StoreError as error:  # unreachable, or owned by another executor: nothing left to do
                 _log.error("strategy_state_final_save_failed", symbol=engine.config.symbol, error=str(error))
+            except Exception:  # a broken engine must not keep the rest of the stop from running
+                _log.exception("strategy_state_final_save_failed", symbol=engine.config.symbol)
         try:
             await self._journal.flush()
         except RetryableError as error:

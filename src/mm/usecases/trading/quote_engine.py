@@ -28,6 +28,7 @@ from mm.domain.engine_commands import (
     OrderCommand,
     PersistState,
     RecordDecision,
+    ReportRefusal,
     ResyncAccount,
 )
 from mm.domain.execution_plan import PlanPolicy, plan_orders
@@ -49,6 +50,8 @@ from mm.domain.order_outcomes import RequestFailure
 from mm.domain.order_rate_budget import OrderRateBudget
 from mm.domain.orders import AccountEvent
 from mm.domain.params import StrategyParams
+from mm.domain.pre_trade_check import reference_prices, screen_plan
+from mm.domain.price_sanity import PriceSanity
 from mm.domain.quoting import DesiredQuote
 from mm.domain.recorded_incidents import RecordedIncidents
 from mm.domain.risk import RiskCounters
@@ -73,7 +76,9 @@ class QuoteEngine:
         self.instrument = instrument
         self.grid = TickGrid(instrument)
         self.params = params
-        self.market = MarketState(params.liquidation_window_ms)
+        self.market = MarketState(
+            params.liquidation_window_ms, PriceSanity(params.price_jump_band_bps, params.price_confirm_updates)
+        )
         self._operations = OperationsRecord()
         self.account = EngineAccount(config, instrument, params.error_window_ms, self.market, self._operations)
         self.orders = self.account.orders  # the tick reads these directly: one attribute lookup less
@@ -155,6 +160,7 @@ class QuoteEngine:
     def apply_params(self, params: StrategyParams) -> None:
         """Quote with `params` from the next tick on (a rollout or rollback)."""
         self.params = params
+        self.market.sanity.set_limits(params.price_jump_band_bps, params.price_confirm_updates)
         self._throttle.set_intervals(params.min_tick_interval_ms, params.max_tick_interval_ms)
         self._policy = PlanPolicy(params.refresh_interval_ms, params.price_tolerance_bps)
 
@@ -166,8 +172,10 @@ class QuoteEngine:
             return self._tick(ts_ms)
         return NO_COMMANDS
 
-    def on_trade_values(self, ts_ms: int, is_liquidation: bool) -> Sequence[EngineCommand]:
-        """Only liquidation prints move a feature (the liquidation count); other prints change nothing."""
+    def on_trade_values(self, ts_ms: int, is_liquidation: bool, price: float | None = None) -> Sequence[EngineCommand]:
+        """A print's price may confirm a price the sanity guard held back; only liquidations move a feature."""
+        if price is not None:
+            self.market.on_trade(price)
         if not is_liquidation:
             return NO_COMMANDS
         self.market.on_liquidation(ts_ms)
@@ -200,7 +208,8 @@ class QuoteEngine:
                 _float_or_none(event.ask_sz),
             )
         if isinstance(event, PublicTrade):
-            return NO_COMMANDS if event.is_replay else self.on_trade_values(now_ms, event.is_liquidation)
+            is_live = not event.is_replay  # a replayed print is history: it confirms no price and counts nothing
+            return self.on_trade_values(now_ms, event.is_liquidation, float(event.price)) if is_live else NO_COMMANDS
         if isinstance(event, PriceUpdate):
             if event.kind is PriceKind.MARK:
                 return self.on_mark_value(now_ms, float(event.price))
@@ -286,10 +295,17 @@ class QuoteEngine:
         return since_ms >= 2 * interval_ms or not any(isinstance(c, OrderCommand) for c in commands)
 
     def force_pause(self, reason: str, now_ms: int) -> Sequence[EngineCommand]:
-        """PAUSE for a cause the strategy cannot see (an executor failure); it lasts for this engine's life."""
+        """PAUSE for a cause the strategy cannot see; it lasts for this engine's life. Ticks at once."""
+        self.halt(reason)
+        return self._tick(now_ms)
+
+    def halt(self, reason: str) -> None:
+        """PAUSE for good without ticking: after a failure, the tick may be the code that failed.
+
+        The mode reads PAUSE from now on and no tick plans an order; the caller cancels at the venue.
+        """
         if reason not in self._forced_pause_reasons:
             self._forced_pause_reasons = (*self._forced_pause_reasons, reason)
-        return self._tick(now_ms)
 
     def _tick(self, now_ms: int) -> Sequence[EngineCommand]:
         self._throttle.mark_ticked(now_ms)
@@ -318,8 +334,15 @@ class QuoteEngine:
                 budget=self._budget.available(now_ms),
             )
             if plan.intents:
+                plan, refusals = screen_plan(
+                    plan,
+                    reference_prices(snapshot, self.params, self.market.sanity.trusted_mid),
+                    self.params.max_order_deviation_bps,
+                )
                 commands.extend(self._issuer.issue(plan, self.orders, now_ms))
                 self._budget.spend(now_ms, len(plan.intents))
+                symbol = self.config.symbol
+                commands.extend(ReportRefusal(symbol, refusal) for refusal in refusals)
         if self.config.records_decisions:
             record = self._decision_log.record_if_news(
                 decision,
