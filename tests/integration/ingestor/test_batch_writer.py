@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -156,17 +157,24 @@ async def test_what_one_run_spooled_while_postgres_was_down_the_next_run_stores(
     assert (row_counts(clean_database_url)["md_trade"], up.spool.is_empty) == (2, True)
 
 
-async def test_a_batch_postgres_refuses_is_set_aside_and_the_next_one_is_stored(
+async def test_a_row_postgres_refuses_is_set_aside_and_the_rest_of_its_batch_and_the_next_one_are_stored(
     clean_database_url: str, tmp_path: Path
 ) -> None:
     sink = a_sink(clean_database_url, tmp_path, "20240808T000000Z-bad")
     await sink.start()
-    await sink.append(replace(a_bbo(1), symbol="BTC\x00-USD"))  # Postgres text holds no NUL
+    await sink.append(a_bbo(1))
+    await sink.append(replace(a_bbo(2), symbol="BTC\x00-USD"))  # Postgres text holds no NUL
+    await sink.append(a_bbo(3))
     await sink.flush()
-    await sink.append(a_bbo(2))
+    await sink.append(a_bbo(4))
     await sink.aclose()
-    assert len(list((tmp_path / "rejected").glob("*.spool"))) == 1
-    assert row_counts(clean_database_url)["md_bbo"] == 1
+    assert not list((tmp_path / "rejected").glob("*.spool"))  # no batch set aside whole
+    (rows_file,) = (tmp_path / "rejected").glob("*.rows.jsonl")
+    refused = [json.loads(line) for line in rows_file.read_text().splitlines()]
+    # The row, and the latest top it would have been: each with the server's reason.
+    assert sorted(r["table"] for r in refused) == ["latest_top", "md_bbo"]
+    assert all(r["kind"] == "refused" and "0x00" in r["reason"] for r in refused)
+    assert row_counts(clean_database_url)["md_bbo"] == 3
 
 
 async def test_postgres_reads_the_binary_numerics_as_the_exact_decimals_sent(clean_database_url: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from mm.adapters.postgres.ingest.market_data_rows import Row
 from mm.adapters.postgres.ingest.market_row_encoder import EncodedRows, MarketRowEncoder
+from mm.adapters.postgres.ingest.storable import RejectedRow, storable_gap, top_problem
 from mm.domain.market_events import BestBidOffer, FeedGap, FeedRecovered, PriceKind, PriceUpdate, PublicTrade
 
 
@@ -50,6 +51,8 @@ class IngestBatch:
     gap_events: list[GapEvent] = field(default_factory=list)
     latest_tops: list[BestBidOffer] = field(default_factory=list)
     latest_prices: list[PriceUpdate] = field(default_factory=list)
+    # Rows set aside while building (`storable.py`): never stored, kept in the spool's rejected folder.
+    rejected_rows: list[RejectedRow] = field(default_factory=list)
 
     @property
     def row_total(self) -> int:
@@ -79,9 +82,17 @@ class _Accumulator:
 
     def add_other(self, item: LatestOnly | GapEvent) -> None:
         if isinstance(item, LatestOnly):
-            self.keep_top(item.top)
+            problem = top_problem(item.top)
+            if problem is None:
+                self.keep_top(item.top)
+            else:
+                self.rows.rejected.append(problem)
+            return
+        gap = storable_gap(item)
+        if isinstance(gap, RejectedRow):
+            self.rows.rejected.append(gap)
         else:
-            self.gap_events.append(item)
+            self.gap_events.append(gap)
 
 
 class BatchBuilder:
@@ -101,10 +112,15 @@ class BatchBuilder:
     def add(self, items: Sequence[QueueItem]) -> None:
         """Encode `items` into the batch being built (callers on an event loop add in chunks)."""
         acc = self._acc
+        rejected_before = len(acc.rows.rejected)
         self._encoder.encode(items, acc.rows)
+        # A row set aside does not become a latest value either (rare: only then is this set built).
+        refused = {id(r.item) for r in acc.rows.rejected[rejected_before:]}
         keep_top, keep_price, add_other = acc.keep_top, acc.keep_price, acc.add_other
         for item in items:
             kind = type(item)
+            if refused and id(item) in refused:
+                continue
             if kind is BestBidOffer:
                 keep_top(item)  # type: ignore[arg-type]
             elif kind is PriceUpdate:
@@ -129,4 +145,5 @@ class BatchBuilder:
             gap_events=acc.gap_events,
             latest_tops=list(acc.tops.values()),
             latest_prices=list(acc.latest_prices.values()),
+            rejected_rows=acc.rows.rejected,
         )

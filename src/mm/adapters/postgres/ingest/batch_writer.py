@@ -11,19 +11,22 @@ transaction of their own, so the batch never holds the DDL lock.
 from __future__ import annotations
 
 import asyncio
+import struct
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import psycopg
 
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.adapters.postgres.ingest.batch import IngestBatch, RecordingSource
+from mm.adapters.postgres.ingest.batch import GapEvent, IngestBatch, RecordingSource
 from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY
-from mm.adapters.postgres.ingest.market_row_copy import MarketRowCopy, use_fast_bytea_dumper
+from mm.adapters.postgres.ingest.market_row_copy import MarketRowCopy, Rows, use_fast_bytea_dumper
+from mm.adapters.postgres.ingest.row_isolation import Connection, execute_isolating, store_rows_isolating
+from mm.adapters.postgres.ingest.storable import RejectedRow
 from mm.adapters.postgres.partitions import create_partition_sql, ddl_lock_sql
 from mm.adapters.postgres.tables import PARTITIONED_TABLES
 from mm.adapters.postgres.urls import libpq_url
-from mm.domain.market_events import FeedGap, FeedRecovered
+from mm.domain.market_events import BestBidOffer, FeedGap, PriceUpdate
 from mm.ports.errors import StoreError
 
 _CLAIM_BATCH = "INSERT INTO md_ingest_batch (batch_id, rows) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1"
@@ -71,11 +74,28 @@ class PostgresBatchWriter:
         self._rows = MarketRowCopy()
 
     async def write(self, batch: IngestBatch) -> bool:
-        """Store `batch`; False if it had been stored before. Raises `StoreUnavailable` or `StoreError`."""
+        """Store `batch`; False if it had been stored before. Raises `StoreUnavailable` or `StoreError`.
+
+        A row the driver cannot send (a dumper's own error) is a `StoreError` like a row the server
+        refused: `write_isolating` then finds it.
+        """
+        return (await self._guarded(batch, isolate=False))[0]
+
+    async def write_isolating(self, batch: IngestBatch) -> tuple[bool, list[RejectedRow]]:
+        """Store `batch` leaving out each row, gap or latest value refused for its content; return those.
+
+        Slower than `write` (savepoints, halving): for a batch `write` failed with a `StoreError`.
+        """
+        return await self._guarded(batch, isolate=True)
+
+    async def _guarded(self, batch: IngestBatch, *, isolate: bool) -> tuple[bool, list[RejectedRow]]:
         try:
-            with translate_db_errors():  # a write that timed out is StoreUnavailable
-                async with asyncio.timeout(self._write_timeout_s):
-                    return await self._write(batch)
+            try:
+                with translate_db_errors():  # a write that timed out is StoreUnavailable
+                    async with asyncio.timeout(self._write_timeout_s):
+                        return await self._write(batch, isolate=isolate)
+            except (ValueError, TypeError, OverflowError, UnicodeError, struct.error) as error:
+                raise StoreError(f"a row could not be sent: {type(error).__name__}: {error}") from error
         except StoreError:
             # The connection's state is unknown (e.g. cancelled mid-COPY): start over next time.
             await self.close()
@@ -87,22 +107,41 @@ class PostgresBatchWriter:
         if conn is not None and not conn.closed:
             await conn.close()
 
-    async def _write(self, batch: IngestBatch) -> bool:
+    async def _write(self, batch: IngestBatch, *, isolate: bool) -> tuple[bool, list[RejectedRow]]:
         conn = await self._connection()
         source_id = await self._source_id(conn, batch.source)
         await self._ensure_partitions(conn, batch.days)
+        refused: list[RejectedRow] = []
         async with conn.transaction():
             claimed = await (await conn.execute(_CLAIM_BATCH, (batch.batch_id, batch.row_total))).fetchone()
             if claimed is None:
-                return False
-            for table, rows in batch.binary_rows.items():
-                await self._rows.store(conn, table, rows, source_id)
-            for table, lines in batch.text_rows.items():
-                await self._rows.store(conn, table, lines, source_id)
-            async with conn.cursor() as cursor:
-                await self._write_gaps(cursor, batch)
-                await self._write_latest(cursor, batch)
-        return True
+                return False, refused
+            tables: list[tuple[str, Rows]] = [*batch.binary_rows.items(), *batch.text_rows.items()]
+            if isolate:
+                for table, rows in tables:
+                    refused += await store_rows_isolating(conn, self._rows, table, rows, source_id)
+                refused += await self._write_others_isolating(conn, batch)
+            else:
+                for table, rows in tables:
+                    await self._rows.store(conn, table, rows, source_id)
+                async with conn.cursor() as cursor:
+                    await self._write_gaps(cursor, batch)
+                    await self._write_latest(cursor, batch)
+        return True, refused
+
+    @staticmethod
+    async def _write_others_isolating(conn: Connection, batch: IngestBatch) -> list[RejectedRow]:
+        """Gaps and latest values one statement each, each refused one left out."""
+        refused: list[RejectedRow] = []
+        for event in batch.gap_events:
+            statement, params = _gap_statement(event)
+            refused += await execute_isolating(conn, "md_gap", statement, [params], [event])
+        tops, prices = batch.latest_tops, batch.latest_prices
+        refused += await execute_isolating(conn, "latest_top", _UPSERT_TOP, [_top_params(t) for t in tops], tops)
+        refused += await execute_isolating(
+            conn, "latest_price", _UPSERT_PRICE, [_price_params(p) for p in prices], prices
+        )
+        return refused
 
     async def _connection(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
         if self._conn is None or self._conn.closed:
@@ -143,53 +182,52 @@ class PostgresBatchWriter:
     @staticmethod
     async def _write_gaps(cursor: psycopg.AsyncCursor[tuple[object, ...]], batch: IngestBatch) -> None:
         for event in batch.gap_events:
-            if isinstance(event, FeedGap):
-                await cursor.execute(
-                    _OPEN_GAP,
-                    (
-                        event.exchange,
-                        event.symbol,
-                        event.stream,
-                        event.kind.value,
-                        _dt(event.from_ts_ms),
-                        event.expected_seq,
-                        event.received_seq,
-                        event.detail,
-                    ),
-                )
-            elif isinstance(event, FeedRecovered):
-                await cursor.execute(
-                    _CLOSE_GAPS,
-                    (_dt(event.recovered_ts_ms), event.exchange, event.symbol, event.stream, _dt(event.gap_from_ts_ms)),
-                )
+            await cursor.execute(*_gap_statement(event))
 
     @staticmethod
     async def _write_latest(cursor: psycopg.AsyncCursor[tuple[object, ...]], batch: IngestBatch) -> None:
         if batch.latest_tops:
-            await cursor.executemany(
-                _UPSERT_TOP,
-                [
-                    (
-                        t.exchange,
-                        t.symbol,
-                        _dt(t.exchange_ts_ms),
-                        _dt(t.received_ts_ms),
-                        t.bid_px,
-                        t.bid_sz,
-                        t.ask_px,
-                        t.ask_sz,
-                    )
-                    for t in batch.latest_tops
-                ],
-            )
+            await cursor.executemany(_UPSERT_TOP, [_top_params(t) for t in batch.latest_tops])
         if batch.latest_prices:
-            await cursor.executemany(
-                _UPSERT_PRICE,
-                [
-                    (p.exchange, p.symbol, p.kind.value, _dt(p.exchange_ts_ms), _dt(p.received_ts_ms), p.price)
-                    for p in batch.latest_prices
-                ],
-            )
+            await cursor.executemany(_UPSERT_PRICE, [_price_params(p) for p in batch.latest_prices])
+
+
+def _gap_statement(event: GapEvent) -> tuple[str, tuple[object, ...]]:
+    if isinstance(event, FeedGap):
+        return _OPEN_GAP, (
+            event.exchange,
+            event.symbol,
+            event.stream,
+            event.kind.value,
+            _dt(event.from_ts_ms),
+            event.expected_seq,
+            event.received_seq,
+            event.detail,
+        )
+    return _CLOSE_GAPS, (
+        _dt(event.recovered_ts_ms),
+        event.exchange,
+        event.symbol,
+        event.stream,
+        _dt(event.gap_from_ts_ms),
+    )
+
+
+def _top_params(t: BestBidOffer) -> tuple[object, ...]:
+    return (
+        t.exchange,
+        t.symbol,
+        _dt(t.exchange_ts_ms),
+        _dt(t.received_ts_ms),
+        t.bid_px,
+        t.bid_sz,
+        t.ask_px,
+        t.ask_sz,
+    )
+
+
+def _price_params(p: PriceUpdate) -> tuple[object, ...]:
+    return (p.exchange, p.symbol, p.kind.value, _dt(p.exchange_ts_ms), _dt(p.received_ts_ms), p.price)
 
 
 def _day(epoch_day: int) -> date:

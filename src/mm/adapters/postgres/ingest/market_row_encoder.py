@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mm.adapters.postgres.ingest.market_data_rows import MS_PER_DAY, Row, bbo_row, price_row, trade_row
-from mm.adapters.postgres.ingest.numeric_binary import NumericCache
+from mm.adapters.postgres.ingest.numeric_binary import NumericCache, NumericOutOfRange
+from mm.adapters.postgres.ingest.storable import (
+    INT64_MAX,
+    INT64_MIN,
+    MAX_TS_MS,
+    MIN_TS_MS,
+    RejectedRow,
+    RejectReason,
+    time_problem,
+)
 from mm.domain.market_events import BestBidOffer, PriceUpdate, PublicTrade
 from mm.domain.recorded_rows import MarketDataRow, continues_message
 
@@ -27,6 +36,7 @@ class EncodedRows:
     trades: list[Row] = field(default_factory=list)
     prices: list[Row] = field(default_factory=list)
     days: set[int] = field(default_factory=set)
+    rejected: list[RejectedRow] = field(default_factory=list)
 
     def by_table(self) -> dict[str, list[Row]]:
         """The non-empty tables' rows."""
@@ -55,13 +65,16 @@ class MarketRowEncoder:
         return copy
 
     def encode(self, items: Iterable[object], into: EncodedRows) -> None:
-        """Append the rows of the market-data events among `items` to `into` (other items are skipped)."""
+        """Append the rows of the market-data events among `items` to `into` (other items are skipped).
+
+        A row the tables cannot hold (`storable.py`) goes to `into.rejected` instead, without a number.
+        """
         # The hot loop of the ingestor (~2 µs a row): dispatch on the exact type, state in locals.
         numeric, last_ms, days = self._numeric, self._last_ms, into.days
-        targets: dict[type, tuple[list[Row], Callable[[Any, int, int, str | None, NumericCache], Row]]] = {
-            BestBidOffer: (into.bbo, bbo_row),
-            PublicTrade: (into.trades, trade_row),
-            PriceUpdate: (into.prices, price_row),
+        targets: dict[type, tuple[str, list[Row], Callable[[Any, int, int, str | None, NumericCache], Row]]] = {
+            BestBidOffer: ("md_bbo", into.bbo, bbo_row),
+            PublicTrade: ("md_trade", into.trades, trade_row),
+            PriceUpdate: ("md_price", into.prices, price_row),
         }
         previous, row_no, last_day = self._previous, self.row_no, -1
         for item in items:
@@ -69,31 +82,46 @@ class MarketRowEncoder:
             if target is None:
                 continue
             row: MarketDataRow = item  # type: ignore[assignment]
-            ts_ms, msg_no = row.exchange_ts_ms, 0
+            table, rows, encode = target
+            ts_ms, seq = row.exchange_ts_ms, row.seq
+            if not (
+                MIN_TS_MS <= ts_ms <= MAX_TS_MS
+                and MIN_TS_MS <= row.received_ts_ms <= MAX_TS_MS
+                and INT64_MIN <= seq <= INT64_MAX
+            ):
+                into.rejected.append(_out_of_range(table, row))
+                continue
+            msg_no, state, stream = 0, None, None
             if type(row) is not PublicTrade:  # a print is named by its trade id
                 stream = row.symbol if type(row) is BestBidOffer else (row.symbol, row.kind)  # type: ignore[union-attr]
                 state = last_ms.get(stream)
-                if state is None:
-                    last_ms[stream] = [ts_ms, 0]
-                elif state[0] == ts_ms:
-                    msg_no = state[1] = state[1] + 1
-                else:
-                    state[0], state[1] = ts_ms, 0
-            row_no += 1
+                if state is not None and state[0] == ts_ms:
+                    msg_no = state[1] + 1
             raw: str | None = row.raw or None
             # Rows of one message share its seq; only then is the full comparison needed.
-            if (
-                raw is not None
-                and previous is not None
-                and previous.seq == row.seq
-                and continues_message(previous, row)
-            ):
+            if raw is not None and previous is not None and previous.seq == seq and continues_message(previous, row):
                 raw = None
-            rows, encode = target
-            rows.append(encode(row, row_no, msg_no, raw, numeric))
+            try:
+                rows.append(encode(row, row_no + 1, msg_no, raw, numeric))
+            except NumericOutOfRange as error:
+                into.rejected.append(RejectedRow(table, RejectReason.NUMERIC, str(error), row))
+                continue
+            row_no += 1
+            if state is not None:
+                state[0], state[1] = ts_ms, msg_no
+            elif stream is not None:
+                last_ms[stream] = [ts_ms, 0]
             previous = row
             day = ts_ms // MS_PER_DAY
             if day != last_day:
                 days.add(day)
                 last_day = day
         self._previous, self.row_no = previous, row_no
+
+
+def _out_of_range(table: str, row: MarketDataRow) -> RejectedRow:
+    """The set-aside form of a row whose time or seq the table cannot hold."""
+    reason = time_problem("ts", row.exchange_ts_ms) or time_problem("recv_ts", row.received_ts_ms)
+    if reason is not None:
+        return RejectedRow(table, RejectReason.TIME, reason, row)
+    return RejectedRow(table, RejectReason.SEQ, "seq is beyond bigint", row)

@@ -23,6 +23,11 @@ class WriterMetrics:
         self.rows_written = metrics.counter(
             "ingest_rows_written_total", "market-data rows committed to Postgres, by table", ("table",)
         )
+        self.rows_rejected = metrics.counter(
+            "ingest_rows_rejected_total",
+            "market-data rows, gaps and latest values set aside (spool/rejected) instead of stored, by table and reason",
+            ("table", "reason"),
+        )
         self.batches = metrics.counter("ingest_batches_total", "ingest batches by outcome", ("outcome",))
         self.queue_depth = metrics.gauge("ingest_queue_depth", "items waiting for the market-data writer")
         self.backpressure_waits = metrics.counter(

@@ -36,6 +36,7 @@ _log = structlog.get_logger(__name__)
 
 SPOOL_SUFFIX = ".spool"
 REJECTED_FOLDER = "rejected"
+REJECTED_ROWS_SUFFIX = ".rows.jsonl"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -178,6 +179,21 @@ class IngestSpool:
             handle.write(encode_record(batch))
             os.fsync(handle.fileno())
         _fsync_folder(folder)
+        return path
+
+    def set_aside_rows(self, batch_id: str, lines: list[str]) -> Path:
+        """Append rows of `batch_id` that cannot be stored (one JSON line each, with the reason) to its file
+        in the rejected folder; never replayed."""
+        folder = self.folder / REJECTED_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{_UNSAFE_NAME.sub('_', batch_id)}{REJECTED_ROWS_SUFFIX}"
+        is_new = not path.exists()
+        with path.open("a", encoding="ascii") as handle:
+            handle.write("".join(f"{line}\n" for line in lines))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if is_new:
+            _fsync_folder(folder)
         return path
 
     def close(self) -> None:

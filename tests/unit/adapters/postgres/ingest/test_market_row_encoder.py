@@ -69,3 +69,23 @@ def test_a_kept_fork_numbers_on_from_where_it_stopped() -> None:
     fork = MarketRowEncoder().fork()
     encoded([a_bbo(1), a_bbo(2)], fork)
     assert [column("md_bbo", row, "row_no") for row in encoded([a_bbo(3)], fork).bbo] == [3]
+
+
+def test_a_row_the_tables_cannot_hold_is_set_aside_without_a_number_or_a_msg_no() -> None:
+    from dataclasses import replace
+    from decimal import Decimal
+
+    rows = encoded(
+        [
+            a_bbo(1, ts_ms=T0_MS),
+            replace(a_bbo(2, ts_ms=T0_MS), bid_px=Decimal("1e200000")),
+            replace(a_bbo(3, ts_ms=T0_MS), seq=2**63),
+            replace(a_bbo(4), exchange_ts_ms=10**18),
+            a_bbo(5, ts_ms=T0_MS),
+        ]
+    )
+    assert [column("md_bbo", row, "seq") for row in rows.bbo] == [1, 5]
+    assert [column("md_bbo", row, "row_no") for row in rows.bbo] == [1, 2]
+    assert [column("md_bbo", row, "msg_no") for row in rows.bbo] == [0, 1]
+    assert [(r.kind.value, r.item.seq) for r in rows.rejected] == [("numeric", 2), ("seq", 2**63), ("time", 4)]  # type: ignore[attr-defined]
+    assert rows.days == {T0_MS // 86_400_000}
