@@ -20,7 +20,9 @@ _OWN_SETTINGS = ("DATABASE_URL", "SYMBOL", "MM_HOME", "LOG_DIR", "EXCHANGE", "AP
 
 DEMO_PARAMS = {
     "order_size": 0.001,
-    "max_position": 0.01,
+    # One lot is the soft limit: any fill reaches it, so a minute with fills shows the offline model's
+    # inventory rule at work (a stronger skew), and the demo sees a proposal go to the executor.
+    "max_position": 0.001,
     "hard_max_position": 0.02,
     "base_half_spread_bps": 1.0,
     # A sped-up replay compresses the recording's time, so per-second volatility reads high: weigh it less.
