@@ -70,5 +70,6 @@ class TestFileReasoningSink(ReasoningSinkContract):
             await sink.read(str(unreadable))
 
     async def test_the_receipt_carries_exactly_the_bytes_written(self, tmp_path: Path) -> None:
-        receipt = await FileReasoningSink(tmp_path).write(reasoning_record())
-        assert receipt.document == Path(receipt.path).read_bytes()
+        sink = FileReasoningSink(tmp_path)
+        receipt = await sink.write(reasoning_record())
+        assert receipt.document == await sink.read(receipt.path)
