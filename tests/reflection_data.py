@@ -6,6 +6,7 @@ these tests feed the reflector is what the summarizer writes.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from decimal import Decimal
 
@@ -133,3 +134,8 @@ def reasoning_record(*, symbol: str = "BTC-USD", proposal_id: str | None = None)
         proposal=proposal,
         new_params=verdict.params,
     )
+
+
+REASONING_DOCUMENT = b'{"why": "a hand-made proposal for a test"}'
+REASONING_SHA256 = hashlib.sha256(REASONING_DOCUMENT).hexdigest()
+"""A stored reasoning document and its digest, for proposals a test stores by hand."""

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from mm.domain.day_pnl import DayPnl
 from mm.domain.mode import Mode
+from mm.domain.shadow_backtest import ShadowComparison
 from mm.domain.side import Side
 from mm.domain.value import value
 
@@ -103,6 +104,8 @@ class RolloutLine:
     action: str
     proposal_id: str | None
     reasons: tuple[str, ...]
+    shadow: ShadowComparison | None = None
+    """The shadow backtest of the params in force and the proposed ones, when one ran."""
 
 
 @value

@@ -6,6 +6,7 @@ executor gates it again, together with operational facts, before applying it (`m
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -36,8 +37,9 @@ _NEXT: dict[ProposalStatus, frozenset[ProposalStatus]] = {
 class StoredProposal:
     """One `llm_proposal` row.
 
-    `reasoning_sha256` is the hex digest of the reasoning file at `reasoning_path`, so the file
-    can be checked before anyone acts on it.
+    `reasoning_sha256` is the hex digest of the reasoning file at `reasoning_path`, and of
+    `reasoning_document`, the same bytes kept in the database, so the proposal can be checked
+    before anyone acts on it without reading the reflector's disk.
     """
 
     id: str
@@ -51,6 +53,7 @@ class StoredProposal:
     reasoning_sha256: str
     created_ts_ms: int
     updated_ts_ms: int
+    reasoning_document: bytes | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -64,3 +67,11 @@ class StoredProposal:
     def base_params_version(self) -> int | None:
         """The `StrategyParams.version` the proposal was made against."""
         return self.proposal.base_version
+
+    def reasoning_problem(self) -> str | None:
+        """Why the stored reasoning document cannot be trusted (missing, or not its sha256), or None."""
+        if self.reasoning_document is None:
+            return f"proposal {self.id} has no stored reasoning document"
+        if hashlib.sha256(self.reasoning_document).hexdigest() != self.reasoning_sha256:
+            return f"proposal {self.id}: the stored reasoning document does not match its sha256"
+        return None

@@ -50,7 +50,12 @@ class ReasoningRecord:
 
 @dataclass(frozen=True, slots=True)
 class ReasoningReceipt:
-    """Where a reasoning record was written and the sha256 (hex) of exactly the bytes written."""
+    """Where a reasoning record was written, the sha256 (hex) of exactly the bytes written, and those bytes.
+
+    The bytes go to the database with the proposal: the file is the audit copy, the stored document is
+    what the executor verifies, so it needs no access to the reflector's disk.
+    """
 
     path: str
     sha256: str
+    document: bytes = b""

@@ -17,6 +17,7 @@ from mm.domain.param_gate import Comparison, ParamGate, RollbackCondition
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.reflection_window import HOUR_MS
+from mm.domain.shadow_backtest import ShadowComparison
 
 
 class RolloutAction(StrEnum):
@@ -116,6 +117,8 @@ class RolloutRecord:
     to_version: int | None
     reasons: tuple[str, ...] = ()
     facts: OperationalFacts | None = None
+    shadow: ShadowComparison | None = None
+    """The shadow backtest of both params, when one ran before the decision."""
 
 
 def decide_rollout(

@@ -102,6 +102,10 @@ class ReasoningWriteFailed(StoreError):
 # --- parameter advisor (LLM) ----------------------------------------------------------------------
 
 
+class ShadowBacktestFailed(MmError):
+    """The shadow backtest before a rollout could not run (no recorded data in the span, a replay error)."""
+
+
 class AdvisorError(MmError):
     """The parameter advisor gave no usable proposal."""
 

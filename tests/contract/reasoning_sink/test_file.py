@@ -60,3 +60,16 @@ class TestFileReasoningSink(ReasoningSinkContract):
         (tmp_path / "llm-reflection-secret.json").write_text("{}")
         with pytest.raises(RecordNotFound):
             await FileReasoningSink(tmp_path).read(str(tmp_path / "llm-reflection-secret.json"))
+
+    async def test_an_unreadable_reasoning_file_is_a_typed_error_not_a_crash(self, tmp_path: Path) -> None:
+        """A permission error or a folder at the path raises `RecordNotFound`, never a bare `OSError`."""
+        sink = FileReasoningSink(tmp_path)
+        unreadable = tmp_path / "llm" / "llm-reflection-unreadable.json"
+        unreadable.mkdir(parents=True)  # reading it fails with an OSError other than FileNotFoundError, even as root
+        with pytest.raises(RecordNotFound, match="cannot read"):
+            await sink.read(str(unreadable))
+
+    async def test_the_receipt_carries_exactly_the_bytes_written(self, tmp_path: Path) -> None:
+        sink = FileReasoningSink(tmp_path)
+        receipt = await sink.write(reasoning_record())
+        assert receipt.document == await sink.read(receipt.path)

@@ -23,7 +23,7 @@ from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
-from tests.reflection_data import WINDOW, aggregate, sound_proposal
+from tests.reflection_data import REASONING_DOCUMENT, REASONING_SHA256, WINDOW, aggregate, sound_proposal
 
 MINUTE_MS = 60_000
 APPLIED_MS = WINDOW.end_ms + 90_500
@@ -47,12 +47,13 @@ async def _apply_proposal(engine: AsyncEngine, symbol: str, clock: SimulatedCloc
             model="test",
             proposal=sound_proposal(BEFORE),
             reasoning_path=f"llm/{proposal_id}.json",
-            reasoning_sha256="0" * 64,
+            reasoning_sha256=REASONING_SHA256,
+            reasoning_document=REASONING_DOCUMENT,
             created_ts_ms=APPLIED_MS - MINUTE_MS,
             updated_ts_ms=APPLIED_MS - MINUTE_MS,
         )
     )
-    applier = ProposalApplier(proposals=proposals, rollouts=rollouts, reasoning=None, clock=clock)
+    applier = ProposalApplier(proposals=proposals, rollouts=rollouts, clock=clock)
     decision = await applier.apply_newest("extended", symbol, CALM)
     assert decision is not None
     assert decision.is_applied

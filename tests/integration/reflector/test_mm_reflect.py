@@ -24,7 +24,7 @@ from tests.reflection_data import sound_proposal
 pytestmark = pytest.mark.integration
 
 WINDOW_END = "2026-01-01T01:00Z"
-_DROPPED = ("DATABASE_URL", "SYMBOL", "MODEL", "OPENAI_", "LOG_DIR", "RUN_INTERVAL_MS", "LLM_")
+_DROPPED = ("DATABASE_URL", "SYMBOL", "MODEL", "OPENAI_", "LOG_DIR", "RUN_INTERVAL_MS", "LLM_", "REFLECTION_")
 
 
 def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -35,6 +35,7 @@ def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
         "SYMBOL": "BTC-USD",
         "MM_HOME": str(tmp_path / "home"),
         "LOG_DIR": str(tmp_path / "logs"),
+        "REFLECTION_MIN_FILLS": "10",  # the seeded hour has 12
         **extra,
     }
 
@@ -85,8 +86,36 @@ def test_a_second_mm_reflect_of_the_same_window_stores_nothing_new(clean_databas
     _mm_reflect(["--window-end", WINDOW_END], env)
     again = _mm_reflect(["--window-end", WINDOW_END], env)
     assert (again.returncode, len(_proposals(clean_database_url)), len(_reasoning_files(tmp_path))) == (0, 1, 1)
-    assert "already_proposed" in again.stdout
+    assert "already_decided" in again.stdout
     assert "2026-01-01T00:00:00.000Z .. 2026-01-01T01:00:00.000Z" in again.stdout
+
+
+def test_mm_reflect_refuses_a_window_end_in_the_future_with_one_line(clean_database_url: str, tmp_path: Path) -> None:
+    end = (datetime.now(tz=UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:00Z")
+    result = _mm_reflect(["--window-end", end], _env(clean_database_url, tmp_path))
+    assert (result.returncode, len(result.stderr.strip().splitlines()), _proposals(clean_database_url)) == (2, 1, [])
+    assert f"bad options: --window-end {end}: that window is not closed until" in result.stderr
+
+
+def test_mm_reflect_refuses_a_window_whose_markouts_have_not_settled(clean_database_url: str, tmp_path: Path) -> None:
+    """The hour has ended, but REFLECTION_SETTLE_S after it has not passed: its markouts may still change."""
+    end = datetime.now(tz=UTC) - timedelta(seconds=30)
+    env = _env(clean_database_url, tmp_path, REFLECTION_SETTLE_S="300")
+    result = _mm_reflect(["--window-end", end.strftime("%Y-%m-%dT%H:%M:%SZ")], env)
+    assert (result.returncode, "is not closed until" in result.stderr, "Traceback" in result.stderr) == (2, True, False)
+
+
+def test_a_window_with_too_few_fills_is_stored_as_too_little_evidence_and_makes_no_proposal(
+    clean_database_url: str, tmp_path: Path
+) -> None:
+    _seed_hour(clean_database_url, datetime(2026, 1, 1, tzinfo=UTC))  # 12 fills
+    env = _env(clean_database_url, tmp_path, REFLECTION_MIN_FILLS="13")
+    result = _mm_reflect(["--window-end", WINDOW_END], env)
+    with psycopg.connect(clean_database_url) as conn:
+        outcomes = conn.execute("SELECT outcome, proposal_id, reasons FROM reflection_outcome").fetchall()
+    assert (result.returncode, "too_little_evidence" in result.stdout, _proposals(clean_database_url)) == (0, True, [])
+    assert outcomes == [("too_little_evidence", None, ["12 fills, fewer than 13"])]
+    assert _reasoning_files(tmp_path) == []
 
 
 def test_mm_reflect_with_a_malformed_model_exits_2_naming_it(clean_database_url: str, tmp_path: Path) -> None:
@@ -154,9 +183,9 @@ def test_mm_reflect_loop_reflects_on_the_last_full_hour_and_stops_on_sigterm(
     clean_database_url: str, tmp_path: Path
 ) -> None:
     this_hour = datetime.now(tz=UTC).replace(minute=0, second=0, microsecond=0)
-    for hour in (this_hour - timedelta(hours=1), this_hour):  # the clock may pass a full hour meanwhile
-        _seed_hour(clean_database_url, hour)
-    env = _env(clean_database_url, tmp_path, RUN_INTERVAL_MS="600000")
+    for back in (2, 1, 0):  # the clock may pass a full hour meanwhile
+        _seed_hour(clean_database_url, this_hour - timedelta(hours=back))
+    env = _env(clean_database_url, tmp_path, RUN_INTERVAL_MS="600000", REFLECTION_SETTLE_S="60")
     child = subprocess.Popen(
         [sys.executable, "-m", "mm.apps.cli", "reflect", "--loop"],
         env=env,
@@ -165,7 +194,7 @@ def test_mm_reflect_loop_reflects_on_the_last_full_hour_and_stops_on_sigterm(
         text=True,
     )
     try:
-        _wait_for(lambda: len(_proposals(clean_database_url)) == 1, timeout_s=60)
+        _wait_for(lambda: len(_proposals(clean_database_url)) >= 1, timeout_s=60)
         child.send_signal(signal.SIGTERM)
         _, stderr = child.communicate(timeout=30)
     finally:

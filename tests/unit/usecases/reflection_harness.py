@@ -11,11 +11,13 @@ from dataclasses import dataclass, replace
 from mm.adapters.clock.simulated import SimulatedClock
 from mm.adapters.memory.param_rollout_store import InMemoryParamRolloutStore
 from mm.adapters.memory.reasoning_sink import InMemoryReasoningSink
+from mm.adapters.memory.reflection_outcome_store import InMemoryReflectionOutcomeStore
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.domain.bucket_summary import BucketSummary
 from mm.domain.fill_summary import EnrichedFill
 from mm.domain.param_gate import ParamGate
 from mm.domain.proposal import StoredProposal
+from mm.domain.reflection_evidence import EvidencePolicy
 from mm.ports.param_advisor import ParamAdvisor
 from mm.usecases.reflection.reflect import ReflectionWorkflow
 from tests.reflection_data import WINDOW, aggregate, worst_fill
@@ -33,6 +35,7 @@ class Harness:
     sink: InMemoryReasoningSink
     metrics: PrometheusMetrics
     clock: SimulatedClock
+    outcomes: InMemoryReflectionOutcomeStore
 
     async def stored(self, symbol: str = "BTC-USD") -> list[StoredProposal]:
         return await self.rollouts.proposals.recent("extended", symbol)
@@ -50,8 +53,19 @@ class Harness:
         await store_enriched(self.backend, [replace(f, fill=replace(f.fill, symbol=symbol)) for f in fills])
 
 
-async def harness(advisor: ParamAdvisor, *, sink: InMemoryReasoningSink | None = None, seeded: bool = True) -> Harness:
+LENIENT_EVIDENCE = EvidencePolicy(min_fills=1, min_quoting_s=0)
+"""The seed's one fill is evidence enough, so tests of later steps reach the advisor."""
+
+
+async def harness(
+    advisor: ParamAdvisor,
+    *,
+    sink: InMemoryReasoningSink | None = None,
+    seeded: bool = True,
+    evidence: EvidencePolicy = LENIENT_EVIDENCE,
+) -> Harness:
     backend = in_memory_backend()
+    outcomes = InMemoryReflectionOutcomeStore()
     rollouts = InMemoryParamRolloutStore()
     metrics = PrometheusMetrics()
     clock = SimulatedClock(NOW_MS)
@@ -63,11 +77,13 @@ async def harness(advisor: ParamAdvisor, *, sink: InMemoryReasoningSink | None =
         advisor=advisor,
         reasoning=sink,
         proposals=rollouts.proposals,
+        outcomes=outcomes,
         clock=clock,
         metrics=metrics,
         gate=ParamGate(),
+        evidence=evidence,
     )
-    built = Harness(workflow, backend, rollouts, sink, metrics, clock)
+    built = Harness(workflow, backend, rollouts, sink, metrics, clock, outcomes)
     if seeded:
         await built.seed()
     return built

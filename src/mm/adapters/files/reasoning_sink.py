@@ -39,7 +39,7 @@ class FileReasoningSink:
             _write_atomically(final, data)
         except OSError as error:
             raise ReasoningWriteFailed(f"could not write {final}: {error}") from error
-        return ReasoningReceipt(str(final), hashlib.sha256(data).hexdigest())
+        return ReasoningReceipt(str(final), hashlib.sha256(data).hexdigest(), data)
 
     def _read(self, path: str) -> bytes:
         candidate = Path(path)
@@ -49,6 +49,8 @@ class FileReasoningSink:
             return candidate.read_bytes()
         except FileNotFoundError as error:
             raise RecordNotFound(f"no reasoning file at {path}") from error
+        except OSError as error:  # unreadable (permissions, a folder at the path): as good as missing
+            raise RecordNotFound(f"cannot read the reasoning file at {path}: {error}") from error
 
 
 def _write_atomically(final: Path, data: bytes) -> None:

@@ -27,7 +27,7 @@ class InMemoryReasoningSink:
             raise ReasoningWriteFailed(f"could not write {path}: it already exists")
         data = reasoning_bytes(record)
         self.files[path] = data
-        return ReasoningReceipt(path, hashlib.sha256(data).hexdigest())
+        return ReasoningReceipt(path, hashlib.sha256(data).hexdigest(), data)
 
     async def read(self, path: str) -> bytes:
         try:

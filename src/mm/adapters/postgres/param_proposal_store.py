@@ -99,6 +99,7 @@ def proposal_row(proposal: StoredProposal) -> dict[str, Any]:
         "rationale": proposal.proposal.rationale,
         "reasoning_path": proposal.reasoning_path,
         "reasoning_sha256": proposal.reasoning_sha256,
+        "reasoning_document": proposal.reasoning_document,
         "created_at": to_datetime(proposal.created_ts_ms),
         "updated_at": to_datetime(proposal.updated_ts_ms),
     }
@@ -127,4 +128,5 @@ def stored_proposal(row: RowMapping) -> StoredProposal:
         reasoning_sha256=row["reasoning_sha256"],
         created_ts_ms=to_epoch_ms(row["created_at"]),
         updated_ts_ms=to_epoch_ms(row["updated_at"]),
+        reasoning_document=None if row["reasoning_document"] is None else bytes(row["reasoning_document"]),
     )

@@ -25,6 +25,7 @@ from mm.domain.rollout import (
     RolloutAction,
     RolloutRecord,
 )
+from mm.domain.shadow_backtest import ShadowComparison, ShadowFigures
 from mm.ports.errors import RecordNotFound, StoreConflict
 
 
@@ -171,6 +172,8 @@ def _rollout_row(rollout: RolloutRecord) -> dict[str, Any]:
         "to_version": rollout.to_version,
         "reasons": list(rollout.reasons),
         "detail": detail,
+        "shadow_current": rollout.shadow.current.to_mapping() if rollout.shadow else None,
+        "shadow_proposed": rollout.shadow.proposed.to_mapping() if rollout.shadow else None,
     }
 
 
@@ -190,4 +193,13 @@ def _rollout(row: RowMapping) -> RolloutRecord:
         )
         if facts
         else None,
+        shadow=_shadow(row),
+    )
+
+
+def _shadow(row: RowMapping) -> ShadowComparison | None:
+    if row["shadow_current"] is None or row["shadow_proposed"] is None:
+        return None
+    return ShadowComparison(
+        ShadowFigures.from_mapping(row["shadow_current"]), ShadowFigures.from_mapping(row["shadow_proposed"])
     )

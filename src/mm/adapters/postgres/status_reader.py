@@ -33,6 +33,7 @@ from mm.domain.market_status import (
     SystemStatus,
 )
 from mm.domain.mode import Mode
+from mm.domain.shadow_backtest import ShadowComparison, ShadowFigures
 from mm.domain.side import Side
 
 _SYMBOLS = text(f"""
@@ -84,7 +85,7 @@ SELECT id, status, created_at, changes FROM llm_proposal
 WHERE exchange = :exchange AND symbol = :symbol ORDER BY created_at DESC LIMIT 1
 """)
 _LAST_ROLLOUT = text("""
-SELECT ts, action, proposal_id, reasons FROM param_rollout
+SELECT ts, action, proposal_id, reasons, shadow_current, shadow_proposed FROM param_rollout
 WHERE exchange = :exchange AND symbol = :symbol ORDER BY ts DESC, id DESC LIMIT 1
 """)
 
@@ -243,6 +244,11 @@ def _rollout(row: Any) -> RolloutLine | None:
         action=row["action"],
         proposal_id=row["proposal_id"],
         reasons=tuple(row["reasons"]),
+        shadow=None
+        if row["shadow_current"] is None or row["shadow_proposed"] is None
+        else ShadowComparison(
+            ShadowFigures.from_mapping(row["shadow_current"]), ShadowFigures.from_mapping(row["shadow_proposed"])
+        ),
     )
 
 

@@ -119,7 +119,7 @@ def run(
     )
     container = notebook_container(database_url)
     data_path = Path(data) if data is not None else None
-    return BacktestRun(_in_fresh_loop(_replayed(container, spec, data_path, kept=store and database_url is not None)))
+    return BacktestRun(_in_fresh_loop(replayed(container, spec, data_path, kept=store and database_url is not None)))
 
 
 def notebook_container(database_url: str | None) -> Container:
@@ -131,8 +131,11 @@ def notebook_container(database_url: str | None) -> Container:
     return container
 
 
-async def _replayed(container: Container, spec: BacktestSpec, data: Path | None, *, kept: bool) -> BacktestResult:
-    """One run on the container's backtester; the database is opened only when the data or the run need it."""
+async def replayed(container: Container, spec: BacktestSpec, data: Path | None, *, kept: bool) -> BacktestResult:
+    """One run on the container's backtester; the database is opened only when the data or the run need it.
+
+    `data` None replays the md_* rows of the spec's market; the container's resources are shut down after.
+    """
     try:
         market_data: RecordedMarketData = (
             container.file_market_data(prefix=data, exchange=spec.exchange, symbol=spec.symbol)

@@ -20,7 +20,9 @@ _OWN_SETTINGS = ("DATABASE_URL", "SYMBOL", "MM_HOME", "LOG_DIR", "EXCHANGE", "AP
 
 DEMO_PARAMS = {
     "order_size": 0.001,
-    "max_position": 0.01,
+    # One lot is the soft limit: any fill reaches it, so a minute with fills shows the offline model's
+    # inventory rule at work (a stronger skew), and the demo sees a proposal go to the executor.
+    "max_position": 0.001,
     "hard_max_position": 0.02,
     "base_half_spread_bps": 1.0,
     # A sped-up replay compresses the recording's time, so per-second volatility reads high: weigh it less.
@@ -85,6 +87,18 @@ def fake_venue(recording: Recording, stage: Stage, environ: Mapping[str, str] = 
     return Child("fake-exchange", args, _base_env(stage, environ), stage.log_dir / "fake-exchange.log")
 
 
+DEMO_REFLECTION = {
+    "RUN_INTERVAL_MS": "10000",
+    "REFLECTION_WINDOW_S": "60",
+    "REFLECTION_SETTLE_S": "75",  # the 60 s markout horizon plus the summarizer's 5 s interval and its run
+    "REFLECTION_MIN_FILLS": "3",
+    "REFLECTION_MIN_QUOTING_S": "10",  # a sped-up replay keeps the engine quoting only part of each minute
+    "REFLECTION_CATCH_UP": "5",
+}
+"""Minute windows and small evidence thresholds, so a demo of a few minutes sees a proposal decided: the first
+window closes 75 s after its minute ends, the executor checks every 10 s (with a 5-minute shadow backtest)."""
+
+
 def apps(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str] = os.environ) -> list[Child]:
     """The four apps in start order: recorder first, so the executor's first book is already stored."""
     child = _cast_member(venue_settings, stage, environ)
@@ -94,11 +108,14 @@ def apps(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, 
             "trade",
             ("trade",),
             STRATEGY_PARAMS=json.dumps(DEMO_PARAMS),
-            PROPOSAL_CHECK_INTERVAL_S="5",
+            PROPOSAL_CHECK_INTERVAL_S="10",
             STATE_SAVE_INTERVAL_S="1",
+            SHADOW_BACKTEST_LOOKBACK_S="300",
+            ROLLBACK_SUMMARY_MAX_LAG_S="60",
+            ROLLBACK_BLIND_ALERT_INTERVAL_S="60",
         ),
         child("summarize", ("summarize", "--loop", "--interval-s", "5")),
-        child("reflect", ("reflect", "--loop"), RUN_INTERVAL_MS="10000"),
+        child("reflect", ("reflect", "--loop"), **DEMO_REFLECTION),
     ]
 
 

@@ -21,7 +21,6 @@ from mm.adapters.extended import (
     ExtendedRestSession,
     ExtendedTradingGateway,
 )
-from mm.adapters.files.reasoning_sink import FileReasoningSink
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres.executor_record import PostgresExecutorRecord
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
@@ -33,6 +32,7 @@ from mm.adapters.postgres.trading_journal import PostgresTradingJournal
 from mm.adapters.sim import SimulatedAccountStream, SimulatedExchangeGateway
 from mm.apps._quote_engine import QuoteEngineContainer, exchange_name
 from mm.apps._shared import SharedContainer
+from mm.apps.backtest.shadow import ContainerShadowBacktest
 from mm.apps.executor.paper import PaperMarketDataFeed, fetch_instrument, paper_exchange
 from mm.apps.executor.settings import ExecutorSettings
 from mm.ports.clock import Clock
@@ -57,13 +57,25 @@ def endpoints_of(settings: ExecutorSettings) -> ExtendedEndpoints:
 
 
 def proposal_applier(
-    settings: ExecutorSettings, proposals: PostgresParamProposalStore, rollouts: PostgresParamRolloutStore, clock: Clock
+    settings: ExecutorSettings,
+    proposals: PostgresParamProposalStore,
+    rollouts: PostgresParamRolloutStore,
+    clock: Clock,
+    database_url: str,
 ) -> ProposalApplier | None:
-    """Applies the reflector's proposals (after the rollout gate), unless switched off or paper trading."""
+    """Applies the reflector's proposals (after the rollout gate and the shadow backtest), unless switched off
+    or paper trading. The reasoning is verified from the database: no access to the reflector's disk."""
     if settings.proposal_check_interval_s == 0 or settings.paper_trading:
         return None
-    reasoning = FileReasoningSink(settings.resolved_log_dir)
-    return ProposalApplier(proposals=proposals, rollouts=rollouts, reasoning=reasoning, clock=clock)
+    lookback_s = settings.shadow_backtest_lookback_s
+    return ProposalApplier(
+        proposals=proposals,
+        rollouts=rollouts,
+        clock=clock,
+        shadow=ContainerShadowBacktest(database_url) if lookback_s else None,
+        shadow_lookback_ms=max(lookback_s, 1) * 1000,
+        reject_worse=settings.shadow_backtest_reject_worse,
+    )
 
 
 def rollback_watcher(
@@ -74,11 +86,21 @@ def rollback_watcher(
     summaries: PostgresBucketSummaryStore,
     fills: PostgresFillEnrichmentStore,
     clock: Clock,
+    metrics: PrometheusMetrics,
 ) -> RollbackWatcher | None:
     """Enforces an applied proposal's rollback conditions; on whenever proposals are applied."""
     if settings.proposal_check_interval_s == 0 or settings.paper_trading:
         return None
-    return RollbackWatcher(proposals=proposals, rollouts=rollouts, summaries=summaries, fills=fills, clock=clock)
+    return RollbackWatcher(
+        proposals=proposals,
+        rollouts=rollouts,
+        summaries=summaries,
+        fills=fills,
+        clock=clock,
+        metrics=metrics,
+        summary_max_lag_ms=round(settings.rollback_summary_max_lag_s * 1000),
+        blind_alert_interval_ms=round(settings.rollback_blind_alert_interval_s * 1000),
+    )
 
 
 async def init_rest_session(
@@ -170,7 +192,12 @@ class Container(containers.DeclarativeContainer):
     executor_metrics = providers.Singleton(ExecutorMetrics, shared.metrics)
     journal = providers.Singleton(JournalWriter, journal=trading_journal, clock=shared.clock, metrics=executor_metrics)
     proposals = providers.Singleton(
-        proposal_applier, settings, proposals=proposal_store, rollouts=params_store, clock=shared.clock
+        proposal_applier,
+        settings,
+        proposals=proposal_store,
+        rollouts=params_store,
+        clock=shared.clock,
+        database_url=shared.database_url,
     )
     rollbacks = providers.Singleton(
         rollback_watcher,
@@ -180,6 +207,7 @@ class Container(containers.DeclarativeContainer):
         summaries=summary_store,
         fills=fill_store,
         clock=shared.clock,
+        metrics=shared.metrics,
     )
     executor = providers.Factory(
         LiveExecutor,

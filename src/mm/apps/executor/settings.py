@@ -117,6 +117,33 @@ class ExecutorSettings(CommonSettings, MarketsSettings, ExtendedEndpointSettings
             "the one applied (0: never apply proposals, nor roll them back)"
         ),
     )
+    shadow_backtest_lookback_s: int = Field(
+        10_800,
+        alias="SHADOW_BACKTEST_LOOKBACK_S",
+        ge=0,
+        le=7 * 86_400,
+        description=(
+            "before applying a proposal, replay this many seconds of recorded md_* data with the current and the "
+            "proposed params (0: no shadow backtest)"
+        ),
+    )
+    shadow_backtest_reject_worse: bool = Field(
+        True,
+        alias="SHADOW_BACKTEST_REJECT_WORSE",
+        description="refuse a proposal whose shadow backtest did worse than the params in force (or could not run)",
+    )
+    rollback_summary_max_lag_s: float = Field(
+        300.0,
+        alias="ROLLBACK_SUMMARY_MAX_LAG_S",
+        gt=0,
+        description="how far the summarizer's minute buckets may lag while a change is watched before an alert",
+    )
+    rollback_blind_alert_interval_s: float = Field(
+        180.0,
+        alias="ROLLBACK_BLIND_ALERT_INTERVAL_S",
+        gt=0,
+        description="seconds between WARN lines while the rollback watch's minute buckets are stale",
+    )
     status_log_interval_s: float = Field(
         60.0, alias="STATUS_LOG_INTERVAL_S", gt=0, description="seconds between the one-line status logs per market"
     )

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 
 import structlog
 
+from mm.adapters.clock import SystemClock
 from mm.adapters.llm.model_id import ModelConfigError
 from mm.apps.async_providers import resolved, settle
 from mm.apps.reflector.settings import ReflectorSettings
 from mm.apps.settings import exit_bad_settings, read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.apps.time_text import iso_utc
-from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
+from mm.domain.reflection_schedule import ReflectionSchedule
+from mm.domain.reflection_window import ReflectionWindow
 
 if TYPE_CHECKING:
     from mm.apps.reflector.container import Container
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
 
 def run(args: argparse.Namespace) -> int:
     settings, problems = read_settings(ReflectorSettings)
-    window = _window(args.window_end) if args.window_end else None
+    schedule = settings.schedule if settings is not None else ReflectionSchedule()
+    window = _window(args.window_end, schedule, SystemClock().now_ms()) if args.window_end else None
     if isinstance(window, str):
         problems.append(window)
     elif window is not None and args.loop:
@@ -96,16 +99,23 @@ async def _run_until_signalled(loop: ReflectionLoop) -> None:
     structlog.get_logger().info("reflector_stopped")
 
 
-def _window(text: str) -> ReflectionWindow | str:
-    """The hour ending at `text` (ISO 8601, UTC if no offset), or the problem line when it is not one."""
+def _window(text: str, schedule: ReflectionSchedule, now_ms: int) -> ReflectionWindow | str:
+    """The window (REFLECTION_WINDOW_S long) ending at `text` (ISO 8601, UTC if no offset), or the problem
+    line when it is not a time or the window is not closed yet (its markouts may still change)."""
     try:
         end = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return f"bad options: --window-end {text!r} is not an ISO 8601 time"
     if end.tzinfo is None:
         end = end.replace(tzinfo=UTC)
-    end_ms = int(end.timestamp() * 1000)
-    return ReflectionWindow(end_ms - HOUR_MS, end_ms)
+    window = schedule.window_ending(int(end.timestamp() * 1000))
+    if not schedule.is_closed(window, now_ms):
+        return (
+            f"bad options: --window-end {text}: that window is not closed until "
+            f"{iso_utc(schedule.settled_at_ms(window))} (REFLECTION_SETTLE_S={schedule.settle_ms // 1000} "
+            f"after its end, now {iso_utc(now_ms)})"
+        )
+    return window
 
 
 if __name__ == "__main__":

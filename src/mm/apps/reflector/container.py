@@ -9,6 +9,7 @@ from mm.adapters.llm.model_resolution import resolve_model
 from mm.adapters.llm.param_advisor import PydanticAiParamAdvisor
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
 from mm.adapters.postgres.param_rollout_store import PostgresParamRolloutStore
+from mm.adapters.postgres.reflection_outcome_store import PostgresReflectionOutcomeStore
 from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
 from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
 from mm.apps._shared import SharedContainer
@@ -36,6 +37,7 @@ class Container(containers.DeclarativeContainer):
     fills = providers.Singleton(PostgresFillEnrichmentStore, engine=shared.engine)
     proposals = providers.Singleton(PostgresParamProposalStore, engine=shared.engine)
     params = providers.Singleton(PostgresParamRolloutStore, engine=shared.engine)
+    outcomes = providers.Singleton(PostgresReflectionOutcomeStore, engine=shared.engine)
     reasoning = providers.Singleton(FileReasoningSink, log_dir=settings.provided.resolved_log_dir)
     advisor = providers.Singleton(
         PydanticAiParamAdvisor,
@@ -54,8 +56,10 @@ class Container(containers.DeclarativeContainer):
         advisor=advisor,
         reasoning=reasoning,
         proposals=proposals,
+        outcomes=outcomes,
         clock=shared.clock,
         metrics=shared.metrics,
+        evidence=settings.provided.evidence,
         worst_fills_limit=settings.provided.worst_fills_limit,
     )
     loop = providers.Factory(
@@ -65,5 +69,6 @@ class Container(containers.DeclarativeContainer):
         metrics=shared.metrics,
         exchange=settings.provided.exchange,
         symbols=settings.provided.symbols,
+        schedule=settings.provided.schedule,
         interval_ms=settings.provided.run_interval_ms,
     )

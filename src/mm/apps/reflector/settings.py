@@ -6,6 +6,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 
 from mm.adapters.llm.model_id import ModelConfigError, model_id_from_settings, normalize_model_id
 from mm.apps.settings import CommonSettings, MarketsSettings
+from mm.domain.reflection_evidence import EvidencePolicy
+from mm.domain.reflection_schedule import LONGEST_MARKOUT_HORIZON_MS, ReflectionSchedule
 
 
 class ReflectorSettings(CommonSettings, MarketsSettings):
@@ -24,7 +26,37 @@ class ReflectorSettings(CommonSettings, MarketsSettings):
         None, alias="OPENAI_BASE_URL", description="an OpenAI-compatible API base URL, e.g. http://127.0.0.1:8000/v1"
     )
     run_interval_ms: int = Field(
-        3_600_000, alias="RUN_INTERVAL_MS", ge=1_000, description="ms between runs with --loop (default one hour)"
+        3_600_000,
+        alias="RUN_INTERVAL_MS",
+        ge=1_000,
+        description="with --loop, the longest wait between runs; runs are also due at each window end plus the settle delay",
+    )
+    reflection_window_s: int = Field(
+        3_600,
+        alias="REFLECTION_WINDOW_S",
+        ge=60,
+        le=86_400,
+        multiple_of=60,
+        description="length of a reflection window in seconds, whole minutes; windows are aligned to the clock",
+    )
+    reflection_settle_s: int = Field(
+        300,
+        alias="REFLECTION_SETTLE_S",
+        ge=LONGEST_MARKOUT_HORIZON_MS // 1000,
+        le=86_400,
+        description=(
+            "seconds after a window's end before it is closed: the longest markout horizon (60 s) plus the "
+            "summarizer's lag (its SUMMARIZE_INTERVAL_S and run time)"
+        ),
+    )
+    reflection_catch_up: int = Field(
+        3, alias="REFLECTION_CATCH_UP", ge=1, le=168, description="closed windows a run looks back on at most"
+    )
+    reflection_min_fills: int = Field(
+        30, alias="REFLECTION_MIN_FILLS", ge=1, description="fewer fills in a window: too little evidence"
+    )
+    reflection_min_quoting_s: float = Field(
+        600.0, alias="REFLECTION_MIN_QUOTING_S", ge=0, description="less quoting in a window: too little evidence"
     )
     llm_request_timeout_s: float = Field(
         60.0, alias="LLM_REQUEST_TIMEOUT_S", gt=0, le=600, description="seconds one model request may take"
@@ -63,6 +95,18 @@ class ReflectorSettings(CommonSettings, MarketsSettings):
         if is_openai and self.openai_api_key is None and self.openai_base_url is None:
             raise ValueError(f"OPENAI_API_KEY is missing: MODEL {model_id} needs it (or OPENAI_BASE_URL)")
         return self
+
+    @property
+    def schedule(self) -> ReflectionSchedule:
+        return ReflectionSchedule(
+            window_ms=self.reflection_window_s * 1000,
+            settle_ms=self.reflection_settle_s * 1000,
+            catch_up=self.reflection_catch_up,
+        )
+
+    @property
+    def evidence(self) -> EvidencePolicy:
+        return EvidencePolicy(min_fills=self.reflection_min_fills, min_quoting_s=self.reflection_min_quoting_s)
 
     @property
     def model_id(self) -> str | None:

@@ -16,6 +16,7 @@ from mm.apps.time_text import iso_utc
 from mm.domain.day_pnl import DayPnl
 from mm.domain.market_status import FillLine, MarketStatus, SystemStatus
 from mm.domain.mode import Mode
+from mm.domain.shadow_backtest import ShadowFigures
 
 _MODE_STYLE = {Mode.NORMAL: "green", Mode.DEFENSIVE: "yellow", Mode.PAUSE: "bold red"}
 
@@ -142,7 +143,18 @@ def _rollout_text(market: MarketStatus) -> Text:
     if rollout is None:
         return Text("none")
     reasons = f": {'; '.join(rollout.reasons)}" if rollout.reasons else ""
-    return Text(f"{rollout.action} at {iso_utc(rollout.ts_ms)}{reasons}")
+    text = Text(f"{rollout.action} at {iso_utc(rollout.ts_ms)}{reasons}")
+    shadow = rollout.shadow
+    if shadow is not None:
+        text.append(
+            f"\nshadow backtest {_span_s(shadow.current)} s: current mtm PnL {shadow.current.mtm_pnl} "
+            f"({shadow.current.fills} fills), proposed {shadow.proposed.mtm_pnl} ({shadow.proposed.fills} fills)"
+        )
+    return text
+
+
+def _span_s(figures: ShadowFigures) -> int:
+    return round((figures.end_ms - figures.start_ms) / 1000)
 
 
 def _heartbeat_view(status: SystemStatus) -> Text:
@@ -229,6 +241,8 @@ def _market_json(market: MarketStatus) -> dict[str, Any]:
             "at": iso_utc(market.last_rollout.ts_ms),
             "proposal_id": market.last_rollout.proposal_id,
             "reasons": list(market.last_rollout.reasons),
+            "shadow_current": market.last_rollout.shadow.current.to_mapping() if market.last_rollout.shadow else None,
+            "shadow_proposed": market.last_rollout.shadow.proposed.to_mapping() if market.last_rollout.shadow else None,
         },
     }
 

@@ -4,6 +4,11 @@ Only the change in force is watched: the newest params version, when a proposal 
 conditions are judged by `mm.domain.rollback_watch` on the summarizer's minute buckets since the
 change; when one triggers, the params it replaced come back as a new version, audited with the
 triggered conditions, and the proposal becomes ROLLED_BACK, in one store transaction.
+
+The minute buckets come from `mm summarize`, another process: while a change is watched, the
+watcher measures how far they lag behind the clock (since the change at most), and past
+`summary_max_lag_ms` it is blind and says so loudly, as a gauge and a WARN line every
+`blind_alert_interval_ms`, rather than deferring in silence.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from mm.domain.rollout import (
 from mm.ports.bucket_summary_store import BucketSummaryStore
 from mm.ports.clock import Clock
 from mm.ports.fill_enrichment_store import FillEnrichmentStore
+from mm.ports.metrics import Metrics
 from mm.ports.param_proposal_store import ParamProposalStore
 from mm.ports.param_rollout_store import ParamRolloutStore
 
@@ -44,13 +50,35 @@ class RollbackWatcher:
         fills: FillEnrichmentStore,
         clock: Clock,
         policy: RollbackWatchPolicy | None = None,
+        metrics: Metrics | None = None,
+        summary_max_lag_ms: int = 300_000,
+        blind_alert_interval_ms: int = 180_000,
     ) -> None:
+        if summary_max_lag_ms <= 0 or blind_alert_interval_ms <= 0:
+            raise ValueError("summary_max_lag_ms and blind_alert_interval_ms must be positive")
         self._proposals = proposals
         self._rollouts = rollouts
         self._summaries = summaries
         self._fills = fills
         self._clock = clock
         self._policy = policy or RollbackWatchPolicy()
+        self._summary_max_lag_ms = summary_max_lag_ms
+        self._blind_alert_interval_ms = blind_alert_interval_ms
+        self._last_blind_alert_ms: dict[str, int] = {}
+        self._lag_gauge = (
+            metrics.gauge(
+                "rollback_watch_summary_lag_seconds",
+                "how far the summarizer's minute buckets lag behind the clock while a change is watched",
+                ("symbol",),
+            )
+            if metrics
+            else None
+        )
+        self._blind_gauge = (
+            metrics.gauge("rollback_watch_blind", "1 while the rollback watch's minute buckets are stale", ("symbol",))
+            if metrics
+            else None
+        )
 
     async def roll_back_if_triggered(
         self, exchange: str, symbol: str, facts: OperationalFacts
@@ -65,6 +93,7 @@ class RollbackWatcher:
         current, proposal, change = watched
         now_ms = self._clock.now_ms()
         log = structlog.get_logger().bind(exchange=exchange, symbol=symbol, proposal_id=proposal.id)
+        await self._watch_summary_lag(exchange, symbol, change.applied_ts_ms, now_ms, log)
         window = observation_window(change.applied_ts_ms, now_ms, self._policy)
         if window is None:
             log.info("rollback_check_deferred", reason="no whole minute has passed since the change")
@@ -87,6 +116,35 @@ class RollbackWatcher:
             reasons=list(check.reasons()),
         )
         return restored
+
+    async def summary_lag_ms(self, exchange: str, symbol: str, applied_ts_ms: int, now_ms: int) -> int:
+        """How far the minute buckets lag behind `now_ms`, counted from the change at most."""
+        latest = await self._summaries.latest(exchange, symbol, BucketWidth.MINUTE)
+        summarized_to_ms = applied_ts_ms
+        if latest is not None:
+            summarized_to_ms = max(summarized_to_ms, latest.bucket_start_ms + BucketWidth.MINUTE.ms)
+        return max(0, now_ms - summarized_to_ms)
+
+    async def _watch_summary_lag(
+        self, exchange: str, symbol: str, applied_ts_ms: int, now_ms: int, log: structlog.typing.FilteringBoundLogger
+    ) -> None:
+        lag_ms = await self.summary_lag_ms(exchange, symbol, applied_ts_ms, now_ms)
+        is_blind = lag_ms > self._summary_max_lag_ms
+        if self._lag_gauge is not None and self._blind_gauge is not None:
+            self._lag_gauge.set(lag_ms / 1000, symbol=symbol)
+            self._blind_gauge.set(1.0 if is_blind else 0.0, symbol=symbol)
+        if not is_blind:
+            self._last_blind_alert_ms.pop(symbol, None)
+            return
+        last_ms = self._last_blind_alert_ms.get(symbol)
+        if last_ms is None or now_ms - last_ms >= self._blind_alert_interval_ms:
+            self._last_blind_alert_ms[symbol] = now_ms
+            log.warning(
+                "rollback_watch_blind",
+                summary_lag_s=round(lag_ms / 1000),
+                max_lag_s=self._summary_max_lag_ms // 1000,
+                hint="the summarizer's minute buckets are stale: is `mm summarize --loop` running?",
+            )
 
     async def _record_rollback(
         self,

@@ -8,7 +8,19 @@ from pydantic import ValidationError
 from mm.apps.reflector.settings import ReflectorSettings
 from mm.apps.settings import describe_errors
 
-_NAMES = ("MODEL", "OPENAI_MODEL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "RUN_INTERVAL_MS", "DATABASE_URL")
+_NAMES = (
+    "MODEL",
+    "OPENAI_MODEL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "RUN_INTERVAL_MS",
+    "DATABASE_URL",
+    "REFLECTION_WINDOW_S",
+    "REFLECTION_SETTLE_S",
+    "REFLECTION_CATCH_UP",
+    "REFLECTION_MIN_FILLS",
+    "REFLECTION_MIN_QUOTING_S",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +81,31 @@ def test_a_run_interval_under_a_second_is_named_as_invalid(monkeypatch: pytest.M
 def test_the_api_key_is_a_secret_that_does_not_print(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret")
     assert "sk-very-secret" not in repr(ReflectorSettings())
+
+
+def test_the_schedule_and_the_evidence_thresholds_come_from_their_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "REFLECTION_WINDOW_S": "60",
+        "REFLECTION_SETTLE_S": "75",
+        "REFLECTION_CATCH_UP": "5",
+        "REFLECTION_MIN_FILLS": "3",
+        "REFLECTION_MIN_QUOTING_S": "30",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = ReflectorSettings()
+    schedule, evidence = settings.schedule, settings.evidence
+    assert (schedule.window_ms, schedule.settle_ms, schedule.catch_up, evidence.min_fills, evidence.min_quoting_s) == (
+        60_000,
+        75_000,
+        5,
+        3,
+        30.0,
+    )
+
+
+def test_a_settle_delay_shorter_than_the_longest_markout_horizon_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "REFLECTION_SETTLE_S" in _problem(monkeypatch, REFLECTION_SETTLE_S="59")
+
+
+def test_a_window_that_is_not_whole_minutes_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "REFLECTION_WINDOW_S" in _problem(monkeypatch, REFLECTION_WINDOW_S="90")

@@ -243,7 +243,7 @@ async def test_rerunning_the_same_window_stores_nothing_new() -> None:
     h = await harness(PydanticAiParamAdvisor(offline_model()))
     await h.workflow.run("extended", "BTC-USD", WINDOW)
     again = await h.workflow.run("extended", "BTC-USD", WINDOW)
-    assert (again.outcome, len(await h.stored()), len(h.sink.files)) == (ReflectionOutcome.ALREADY_PROPOSED, 1, 1)
+    assert (again.outcome, len(await h.stored()), len(h.sink.files)) == (ReflectionOutcome.ALREADY_DECIDED, 1, 1)
 
 
 async def test_rerunning_the_same_window_does_not_ask_the_advisor_again() -> None:
@@ -266,11 +266,11 @@ async def test_an_unavailable_advisor_stores_nothing() -> None:
     assert (result.outcome, await h.stored()) == (ReflectionOutcome.ADVISOR_UNAVAILABLE, [])
 
 
-async def test_a_window_without_activity_is_skipped_without_asking_the_advisor() -> None:
+async def test_a_window_without_activity_is_too_little_evidence_without_asking_the_advisor() -> None:
     advisor = ScriptedParamAdvisor([sound_proposal()])
     h = await harness(advisor, seeded=False)
     result = await h.workflow.run("extended", "BTC-USD", WINDOW)
-    assert (result.outcome, advisor.requests) == (ReflectionOutcome.NO_ACTIVITY, [])
+    assert (result.outcome, advisor.requests) == (ReflectionOutcome.TOO_LITTLE_EVIDENCE, [])
 
 
 async def test_advice_to_change_nothing_stores_nothing() -> None:

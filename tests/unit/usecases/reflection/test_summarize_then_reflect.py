@@ -17,6 +17,7 @@ from mm.adapters.llm.offline_model import offline_model
 from mm.adapters.llm.param_advisor import PydanticAiParamAdvisor
 from mm.adapters.memory.param_rollout_store import InMemoryParamRolloutStore
 from mm.adapters.memory.reasoning_sink import InMemoryReasoningSink
+from mm.adapters.memory.reflection_outcome_store import InMemoryReflectionOutcomeStore
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.domain.bucket_width import BucketWidth
 from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
@@ -24,6 +25,7 @@ from mm.usecases.reflection.reflect import ReflectionOutcome, ReflectionResult, 
 from tests.summarizer_support.seeding import SummarizerBackend, in_memory_backend
 from tests.summarizer_support.summarizer_behaviour import HOUR_START, NOW, SYMBOL, seed_scenario, summarizer
 from tests.unique_keys import an_id
+from tests.unit.usecases.reflection_harness import LENIENT_EVIDENCE
 
 HOUR = ReflectionWindow(HOUR_START, HOUR_START + HOUR_MS)
 
@@ -46,8 +48,10 @@ class Reflected:
             advisor=PydanticAiParamAdvisor(offline_model()),
             reasoning=self.sink,
             proposals=self.rollouts.proposals,
+            outcomes=InMemoryReflectionOutcomeStore(),
             clock=clock,
             metrics=PrometheusMetrics(),
+            evidence=LENIENT_EVIDENCE,
         )
         return await workflow.run(self.exchange, SYMBOL, HOUR)
 

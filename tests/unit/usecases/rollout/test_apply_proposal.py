@@ -23,7 +23,7 @@ async def _reflected() -> Harness:
 
 
 def _applier(h: Harness) -> ProposalApplier:
-    return ProposalApplier(proposals=h.rollouts.proposals, rollouts=h.rollouts, reasoning=h.sink, clock=h.clock)
+    return ProposalApplier(proposals=h.rollouts.proposals, rollouts=h.rollouts, clock=h.clock)
 
 
 async def test_a_proposal_applied_in_calm_operations_becomes_the_params_in_force() -> None:
@@ -51,13 +51,40 @@ async def test_a_proposal_refused_for_recent_pauses_is_marked_rejected_and_chang
     assert (decision.action, current.version, proposal.status) == (RolloutAction.REJECTED, 1, ProposalStatus.REJECTED)
 
 
-async def test_a_proposal_whose_reasoning_file_was_altered_is_refused() -> None:
+async def test_a_proposal_whose_stored_reasoning_document_was_altered_is_refused() -> None:
     h = await _reflected()
     [proposal] = await h.stored()
-    h.sink.files[proposal.reasoning_path] += b" "
+    assert proposal.reasoning_document is not None
+    h.rollouts.proposals._proposals[proposal.id] = replace(
+        proposal, reasoning_document=proposal.reasoning_document + b" "
+    )
     decision = await _applier(h).apply_newest("extended", "BTC-USD", CALM)
     assert decision is not None
-    assert decision.reasons[0].endswith("does not match its stored sha256")
+    assert (decision.action, decision.reasons[0]) == (
+        RolloutAction.REJECTED,
+        f"proposal {proposal.id}: the stored reasoning document does not match its sha256",
+    )
+
+
+async def test_a_proposal_without_a_stored_reasoning_document_is_refused() -> None:
+    h = await _reflected()
+    [proposal] = await h.stored()
+    h.rollouts.proposals._proposals[proposal.id] = replace(proposal, reasoning_document=None)
+    decision = await _applier(h).apply_newest("extended", "BTC-USD", CALM)
+    assert decision is not None
+    assert (decision.action, decision.reasons[0]) == (
+        RolloutAction.REJECTED,
+        f"proposal {proposal.id} has no stored reasoning document",
+    )
+
+
+async def test_the_reasoning_file_is_not_needed_to_apply_a_proposal() -> None:
+    """The executor verifies what the database holds; the reflector's file may be on another host."""
+    h = await _reflected()
+    h.sink.files.clear()
+    decision = await _applier(h).apply_newest("extended", "BTC-USD", CALM)
+    assert decision is not None
+    assert decision.action is RolloutAction.APPLIED
 
 
 async def test_every_decision_is_recorded_with_the_operational_facts() -> None:

@@ -18,7 +18,7 @@ from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion, RolloutAction
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
-from tests.reflection_data import WINDOW, aggregate, sound_proposal
+from tests.reflection_data import REASONING_DOCUMENT, REASONING_SHA256, WINDOW, aggregate, sound_proposal
 from tests.summarizer_support.seeding import SummarizerBackend, in_memory_backend
 
 MINUTE_MS = 60_000
@@ -79,12 +79,13 @@ async def applied_market() -> Market:
             model="test",
             proposal=sound_proposal(BEFORE),  # rolls back when mean_markout_10s_bps goes below -3.5
             reasoning_path="llm/p-1.json",
-            reasoning_sha256="0" * 64,
+            reasoning_sha256=REASONING_SHA256,
+            reasoning_document=REASONING_DOCUMENT,
             created_ts_ms=APPLIED_MS - MINUTE_MS,
             updated_ts_ms=APPLIED_MS - MINUTE_MS,
         )
     )
-    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, reasoning=None, clock=clock)
+    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, clock=clock)
     decision = await applier.apply_newest("extended", "BTC-USD", CALM)
     assert decision is not None
     assert decision.is_applied

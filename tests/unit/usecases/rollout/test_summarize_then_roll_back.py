@@ -20,7 +20,7 @@ from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion, Rollo
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
 from tests.contract.fill_enrichment_store.contract import T0
-from tests.reflection_data import sound_proposal
+from tests.reflection_data import REASONING_DOCUMENT, REASONING_SHA256, sound_proposal
 from tests.summarizer_support.seeding import in_memory_backend
 from tests.summarizer_support.summarizer_behaviour import HOUR_START, NOW, SYMBOL, seed_scenario, summarizer
 from tests.unique_keys import an_id
@@ -43,14 +43,13 @@ async def _applied(rollouts: InMemoryParamRolloutStore, exchange: str, condition
             model="test",
             proposal=replace(sound_proposal(BEFORE), rollback_conditions=(condition,)),
             reasoning_path="llm/p-1.json",
-            reasoning_sha256="0" * 64,
+            reasoning_sha256=REASONING_SHA256,
+            reasoning_document=REASONING_DOCUMENT,
             created_ts_ms=APPLIED_MS - 60_000,
             updated_ts_ms=APPLIED_MS - 60_000,
         )
     )
-    applier = ProposalApplier(
-        proposals=rollouts.proposals, rollouts=rollouts, reasoning=None, clock=SimulatedClock(APPLIED_MS)
-    )
+    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, clock=SimulatedClock(APPLIED_MS))
     decision = await applier.apply_newest(exchange, SYMBOL, CALM)
     assert decision is not None
     assert decision.is_applied

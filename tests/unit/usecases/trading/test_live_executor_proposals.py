@@ -16,7 +16,7 @@ from mm.domain.proposal import ProposalStatus, StoredProposal
 from mm.domain.rollout import OperationalFacts, ParamSource, ParamVersion, RolloutAction
 from mm.usecases.rollout.apply_proposal import ProposalApplier
 from mm.usecases.rollout.roll_back_proposal import RollbackWatcher
-from tests.reflection_data import WINDOW, aggregate, sound_proposal
+from tests.reflection_data import REASONING_DOCUMENT, REASONING_SHA256, WINDOW, aggregate, sound_proposal
 from tests.summarizer_support.seeding import in_memory_backend
 
 from .executor_harness import HARNESS_PARAMS, RunningExecutor, Venue
@@ -33,7 +33,8 @@ async def proposed(rollouts: InMemoryParamRolloutStore, clock: SimulatedClock) -
         model="test",
         proposal=sound_proposal(HARNESS_PARAMS),
         reasoning_path="llm/p-1.md",
-        reasoning_sha256="0" * 64,
+        reasoning_sha256=REASONING_SHA256,
+        reasoning_document=REASONING_DOCUMENT,
         created_ts_ms=clock.now_ms(),
         updated_ts_ms=clock.now_ms(),
     )
@@ -45,7 +46,7 @@ async def test_a_calm_executor_applies_a_stored_proposal_and_quotes_with_it() ->
     venue = Venue()
     rollouts = InMemoryParamRolloutStore()
     await proposed(rollouts, venue.clock)
-    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, reasoning=None, clock=venue.clock)
+    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, clock=venue.clock)
     running = RunningExecutor(venue, proposals=applier)
     await running.start()
     await running.move(1_500)
@@ -61,7 +62,7 @@ async def test_a_paused_executor_refuses_a_proposal_and_keeps_its_params() -> No
     venue = Venue()
     rollouts = InMemoryParamRolloutStore()
     await proposed(rollouts, venue.clock)
-    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, reasoning=None, clock=venue.clock)
+    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, clock=venue.clock)
     running = RunningExecutor(venue, proposals=applier)
     await running.start()
     running.gap()
@@ -76,7 +77,7 @@ async def applied_20_minutes_ago(rollouts: InMemoryParamRolloutStore, venue: Ven
     """The proposal applied (as version 2) 20 minutes before the venue's now; returns the params it made."""
     then = SimulatedClock(venue.clock.now_ms() - 20 * 60_000)
     await proposed(rollouts, then)
-    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, reasoning=None, clock=then)
+    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, clock=then)
     calm = OperationalFacts(Mode.NORMAL, pause_count=0, data_gap_count=0, exchange_error_count=0)
     decision = await applier.apply_newest("extended", "BTC-USD", calm)
     assert decision is not None

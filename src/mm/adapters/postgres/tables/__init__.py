@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mm.adapters.postgres.tables.backtest import backtest_fill, backtest_mode, backtest_run
 from mm.adapters.postgres.tables.ingest_ledger import md_ingest_batch
-from mm.adapters.postgres.tables.learning import llm_proposal, param_rollout, strategy_params
+from mm.adapters.postgres.tables.learning import llm_proposal, param_rollout, reflection_outcome, strategy_params
 from mm.adapters.postgres.tables.market_data import (
     PARTITIONED_TABLES,
     latest_price,
@@ -47,6 +47,7 @@ __all__ = [
     "md_trade",
     "metadata",
     "param_rollout",
+    "reflection_outcome",
     "strategy_params",
     "strategy_state",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     PrimaryKeyConstraint,
     Table,
     Text,
@@ -49,6 +50,12 @@ llm_proposal = Table(
     Column("rationale", Text, nullable=False),
     Column("reasoning_path", Text, nullable=False),
     Column("reasoning_sha256", Text, nullable=False),
+    Column(
+        "reasoning_document",
+        LargeBinary,
+        nullable=True,
+        comment="the reasoning file's exact bytes (sha256 = reasoning_sha256); NULL in rows stored before it was kept",
+    ),
     created_now("created_at"),
     created_now("updated_at"),
     # One proposal per market and input window: re-running a window stores nothing new.
@@ -68,5 +75,22 @@ param_rollout = Table(
     Column("to_version", Integer, nullable=True),
     Column("reasons", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("detail", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("shadow_current", JSONB, nullable=True, comment="shadow backtest of the params in force, when one ran"),
+    Column("shadow_proposed", JSONB, nullable=True, comment="shadow backtest of the proposed params, when one ran"),
     Index("ix_param_rollout_exchange_symbol_ts", "exchange", "symbol", text("ts DESC")),
+)
+
+reflection_outcome = Table(
+    "reflection_outcome",
+    metadata,
+    Column("exchange", Text, nullable=False),
+    Column("symbol", Text, nullable=False),
+    timestamp("window_start"),
+    timestamp("window_end"),
+    Column("outcome", Text, nullable=False, comment="proposed, no_change, rejected, too_little_evidence"),
+    Column("proposal_id", Text, ForeignKey("llm_proposal.id"), nullable=True),
+    Column("reasons", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    timestamp("decided_at"),
+    # Each window is decided once: a decided window never goes to the model again.
+    PrimaryKeyConstraint("exchange", "symbol", "window_start", "window_end"),
 )
