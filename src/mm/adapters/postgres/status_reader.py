@@ -119,6 +119,12 @@ class PostgresStatusReader:
             heartbeats=tuple(Heartbeat(app, written) for app, written in writes.items()),
         )
 
+    async def known_symbols(self) -> list[str]:
+        """Every market the database knows for the exchange: saved executor state or a recorded book or price."""
+        with translate_db_errors():
+            async with self._engine.connect() as conn:
+                return await self._known_symbols(conn)
+
     async def _known_symbols(self, conn: AsyncConnection) -> list[str]:
         rows = await conn.execute(_SYMBOLS, {"exchange": self._exchange})
         return [row.symbol for row in rows]
