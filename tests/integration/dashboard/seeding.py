@@ -82,13 +82,14 @@ def _trading(conn: psycopg.Connection, exchange: str, symbol: str, now_ms: int) 
             "VALUES (%s, %s, %s, %s, %s, %s, 1, 99.9, 100.1)",
             (exchange, symbol, to_datetime(ts_ms), mode, prev, reasons),
         )
-    for i in range(60):  # decisions that keep the mode, one every 10 s, quoting around the book
+    for i in range(60):  # decisions that keep the mode (prev_mode NULL), one every 10 s, quoting around the book
         ts_ms = now_ms - 600_000 + i * 10_000 + 500
         mid = 100 + ((i * 10) % 60) / 10
+        _, mode, _, reasons = [change for change in modes if change[0] <= ts_ms][-1]
         conn.execute(
             "INSERT INTO ex_decision (exchange, symbol, ts, mode, prev_mode, reasons, params_version, bid_px, ask_px) "
-            "VALUES (%s, %s, %s, 'NORMAL', 'NORMAL', '{}', 1, %s, %s)",
-            (exchange, symbol, to_datetime(ts_ms), mid - 0.2, mid + 0.2),
+            "VALUES (%s, %s, %s, %s, NULL, %s, 1, %s, %s)",
+            (exchange, symbol, to_datetime(ts_ms), mode, reasons, mid - 0.2, mid + 0.2),
         )
     fills = [("f1", now_ms - 200_000, "buy", 100.8), ("f2", now_ms - 100_000, "sell", 101.6)]
     for fill_id, ts_ms, side, price in fills:

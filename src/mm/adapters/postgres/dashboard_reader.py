@@ -37,10 +37,15 @@ _MODE_BEFORE = text("""
 SELECT ts, mode, reasons FROM ex_decision
 WHERE exchange = :exchange AND symbol = :symbol AND ts < :start ORDER BY ts DESC LIMIT 1
 """)
+# `prev_mode` is set only on the decision that changed the mode; a change of causes within a mode counts too.
 _MODE_CHANGES = text("""
-SELECT ts, mode, reasons FROM ex_decision
-WHERE exchange = :exchange AND symbol = :symbol AND ts >= :start AND ts <= :end
-  AND prev_mode IS DISTINCT FROM mode
+SELECT ts, mode, reasons FROM (
+    SELECT ts, mode, reasons, lag(mode) OVER w AS mode_before, lag(reasons) OVER w AS reasons_before
+    FROM ex_decision
+    WHERE exchange = :exchange AND symbol = :symbol AND ts >= :start AND ts <= :end
+    WINDOW w AS (ORDER BY ts)
+) AS decisions
+WHERE mode_before IS DISTINCT FROM mode OR reasons_before IS DISTINCT FROM reasons
 ORDER BY ts DESC LIMIT :limit
 """)
 _FILLS = text("""
@@ -105,8 +110,12 @@ class PostgresDashboardReader:
         """The mode in force at the window's start, then each change inside it, oldest first."""
         before = (await conn.execute(_MODE_BEFORE, window)).first()
         changes = list(reversed(list(await conn.execute(_MODE_CHANGES, window))))
-        rows = ([before] if before is not None else []) + changes
-        return [ModeChange(to_epoch_ms(row.ts), Mode(row.mode), tuple(row.reasons)) for row in rows]
+        kept: list[ModeChange] = []
+        for row in ([before] if before is not None else []) + changes:
+            change = ModeChange(to_epoch_ms(row.ts), Mode(row.mode), tuple(row.reasons))
+            if not kept or (kept[-1].mode, kept[-1].reasons) != (change.mode, change.reasons):
+                kept.append(change)
+        return kept
 
 
 def _distinct(rows: Iterable[Any]) -> list[tuple[int, Any, Any]]:

@@ -12,14 +12,13 @@ import structlog
 import uvicorn
 
 from mm.apps.async_providers import resolved, settle
+from mm.apps.dashboard.cli import ADDRESS_LINE_PREFIX
 from mm.apps.dashboard.container import Container
 from mm.apps.dashboard.settings import DashboardSettings
 from mm.apps.dashboard.web_app import create_app
 from mm.apps.settings import load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.ports.clock import Clock
-
-ADDRESS_LINE_PREFIX = "mm dashboard: serving "
 
 
 def run(args: argparse.Namespace) -> int:

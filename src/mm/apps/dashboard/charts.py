@@ -38,10 +38,10 @@ def _num(value: Decimal | None) -> float | None:
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
     return {
-        "title": {"text": title, "font": {"size": 14}},
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-        "height": 320,
-        "legend": {"orientation": "h"},
+        "title": {"text": title, "font": {"size": 14}, "x": 0.01, "xanchor": "left"},
+        "margin": {"l": 60, "r": 60, "t": 60, "b": 50},
+        "height": 340,
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         "xaxis": {"type": "date"},
         **extra,
     }

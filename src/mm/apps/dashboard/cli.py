@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+ADDRESS_LINE_PREFIX = "mm dashboard: serving "
+"""The start of the one line `mm dashboard` prints once it listens; the address follows."""
+
 
 def _run(args: argparse.Namespace) -> int:
     from mm.apps.dashboard.__main__ import run

@@ -4,7 +4,7 @@
 function drawCharts(root) {
   for (const div of root.querySelectorAll("div.chart[data-figure]")) {
     const figure = JSON.parse(div.dataset.figure);
-    Plotly.react(div, figure.data, figure.layout, { displaylogo: false, responsive: true });
+    Plotly.react(div, figure.data, figure.layout, { displaylogo: false, displayModeBar: false, responsive: true });
   }
 }
 
