@@ -65,7 +65,9 @@ async def test_the_live_document_has_status_and_series(client: httpx.AsyncClient
     assert market["symbol"] == seeded.symbol
     assert market["mode"] == "NORMAL"
     series = market["series"]
-    assert 250 <= len(series["book"]) <= 300  # one sample per step of the window, each row once
+    assert 250 <= len(series["book"]["ts_ms"]) <= 300  # one sample per step of the window, each row once
+    assert series["book"]["ts_ms"] == sorted(series["book"]["ts_ms"])
+    assert len(series["quotes"]["bid"]) == len(series["quotes"]["ts_ms"])
     assert [m["mode"] for m in series["modes"]] == ["NORMAL", "DEFENSIVE", "PAUSE", "NORMAL"]
     assert [f["price"] for f in series["fills"]] == ["100.8", "101.6"]
     assert {g["kind"]: g["is_open"] for g in series["gaps"]} == {"seq_gap": True, "reconnect": False}

@@ -23,16 +23,24 @@ from mm.domain.market_status import FillLine
 from mm.domain.mode import Mode
 from mm.domain.side import Side
 
-_SAMPLED = """
-SELECT s.ts, s.bid_px, s.ask_px FROM generate_series(:start, :end, :step) AS step(at)
-CROSS JOIN LATERAL (
-    SELECT t.ts, t.bid_px, t.ask_px FROM {table} t
+# One row per step: the last book row and the last decision in the step, times as epoch ms (cheaper than
+# timestamps to decode, and what the charts want).
+_SAMPLED = text("""
+SELECT b.ts_ms AS book_ts_ms, b.bid_px AS book_bid, b.ask_px AS book_ask,
+       q.ts_ms AS quote_ts_ms, q.bid_px AS quote_bid, q.ask_px AS quote_ask
+FROM generate_series(:start, :end, :step) AS step(at)
+LEFT JOIN LATERAL (
+    SELECT (extract(epoch FROM t.ts) * 1000)::bigint AS ts_ms, t.bid_px, t.ask_px FROM md_bbo t
     WHERE t.exchange = :exchange AND t.symbol = :symbol AND t.ts <= step.at AND t.ts > step.at - :step
     ORDER BY t.ts DESC LIMIT 1
-) AS s
-"""
-_BOOK = text(_SAMPLED.format(table="md_bbo"))
-_QUOTES = text(_SAMPLED.format(table="ex_decision"))
+) AS b ON true
+LEFT JOIN LATERAL (
+    SELECT (extract(epoch FROM d.ts) * 1000)::bigint AS ts_ms, d.bid_px, d.ask_px FROM ex_decision d
+    WHERE d.exchange = :exchange AND d.symbol = :symbol AND d.ts <= step.at AND d.ts > step.at - :step
+    ORDER BY d.ts DESC LIMIT 1
+) AS q ON true
+WHERE b.ts_ms IS NOT NULL OR q.ts_ms IS NOT NULL
+""")
 _MODE_BEFORE = text("""
 SELECT ts, mode, reasons FROM ex_decision
 WHERE exchange = :exchange AND symbol = :symbol AND ts < :start ORDER BY ts DESC LIMIT 1
@@ -82,8 +90,11 @@ class PostgresDashboardReader:
         sampled = {**key, "start": to_datetime(start_ms), "end": to_datetime(end_ms), "step": _interval(step_ms)}
         with translate_db_errors():
             async with self._engine.connect() as conn:
-                book = [BookSample(*row) for row in _distinct(await self._rows(conn, _BOOK, sampled))]
-                quotes = [QuoteSample(*row) for row in _distinct(await self._rows(conn, _QUOTES, sampled))]
+                samples = list(await conn.execute(_SAMPLED, sampled))
+                book = [BookSample(*row) for row in _distinct((r.book_ts_ms, r.book_bid, r.book_ask) for r in samples)]
+                quotes = [
+                    QuoteSample(*row) for row in _distinct((r.quote_ts_ms, r.quote_bid, r.quote_ask) for r in samples)
+                ]
                 modes = await self._modes(conn, window)
                 fills = [_fill_line(row) for row in await conn.execute(_FILLS, window)]
                 gaps = [
@@ -102,10 +113,6 @@ class PostgresDashboardReader:
         )
 
     @staticmethod
-    async def _rows(conn: AsyncConnection, query: Any, params: dict[str, Any]) -> list[Any]:
-        return list(await conn.execute(query, params))
-
-    @staticmethod
     async def _modes(conn: AsyncConnection, window: dict[str, Any]) -> list[ModeChange]:
         """The mode in force at the window's start, then each change inside it, oldest first."""
         before = (await conn.execute(_MODE_BEFORE, window)).first()
@@ -118,15 +125,14 @@ class PostgresDashboardReader:
         return kept
 
 
-def _distinct(rows: Iterable[Any]) -> list[tuple[int, Any, Any]]:
-    """Samples in time order, each recorded row once (a quiet stretch repeats none)."""
+def _distinct(rows: Iterable[tuple[int | None, Any, Any]]) -> list[tuple[int, Any, Any]]:
+    """Samples in time order, each recorded row once (a quiet stretch repeats none), steps without one left out."""
     seen: set[int] = set()
     kept: list[tuple[int, Any, Any]] = []
-    for row in rows:
-        ts_ms = to_epoch_ms(row.ts)
-        if ts_ms not in seen:
+    for ts_ms, bid, ask in rows:
+        if ts_ms is not None and ts_ms not in seen:
             seen.add(ts_ms)
-            kept.append((ts_ms, row.bid_px, row.ask_px))
+            kept.append((ts_ms, bid, ask))
     return kept
 
 

@@ -1,11 +1,12 @@
 """The JSON documents of the dashboard's endpoints: decimals as strings (exact), times as UTC ISO 8601 and epoch ms.
 
-The live document is `mm status --json`'s, plus each market's series; pages render the same values.
+The live document is `mm status --json`'s, plus each market's series; pages render the same values. The
+sampled book and quotes come as columns of epoch ms and prices (hundreds of points each refresh).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from mm.apps.time_text import iso_utc
 from mm.domain.backtest_run import BacktestRunRecord, ModeChange
 from mm.domain.bucket_summary import BucketSummary
 from mm.domain.fill_summary import EnrichedFill
-from mm.domain.live_market import LiveView, MarketSeries
+from mm.domain.live_market import BookSample, LiveView, MarketSeries, QuoteSample
 from mm.domain.market_status import FillLine
 from mm.domain.proposal import StoredProposal
 from mm.domain.rollout import RolloutRecord
@@ -43,8 +44,8 @@ def series_json(series: MarketSeries) -> dict[str, Any]:
     return {
         "start": iso_utc(series.start_ms),
         "end": iso_utc(series.end_ms),
-        "book": [{**_at(b.ts_ms), "bid": _str(b.bid_px), "ask": _str(b.ask_px)} for b in series.book],
-        "quotes": [{**_at(q.ts_ms), "bid": _str(q.bid_px), "ask": _str(q.ask_px)} for q in series.quotes],
+        "book": _columns(series.book),
+        "quotes": _columns(series.quotes),
         "modes": [mode_json(change) for change in series.modes],
         "fills": [fill_line_json(fill) for fill in series.fills],
         "gaps": [
@@ -57,6 +58,15 @@ def series_json(series: MarketSeries) -> dict[str, Any]:
             }
             for g in series.gaps
         ],
+    }
+
+
+def _columns(samples: Sequence[BookSample | QuoteSample]) -> dict[str, list[Any]]:
+    """Sampled prices as columns: epoch ms, bid and ask (decimal strings, None for a missing side)."""
+    return {
+        "ts_ms": [sample.ts_ms for sample in samples],
+        "bid": [_str(sample.bid_px) for sample in samples],
+        "ask": [_str(sample.ask_px) for sample in samples],
     }
 
 

@@ -7,6 +7,7 @@ reasoning files and the executor's rollouts; backtests the stored runs. Nothing 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Sequence
@@ -85,8 +86,12 @@ class DashboardReadModel:
         return list(self.symbols) or await self.status.known_symbols()
 
     async def live(self, now_ms: int) -> LiveView:
-        status = await self.status.read(await self.markets(), now_ms)
-        series = [await self.series.series(market.symbol, now_ms - self.window_ms, now_ms) for market in status.markets]
+        """Status and series read at once, each on its own pooled connection: a refresh waits for the slower."""
+        markets = await self.markets()
+        status, series = await asyncio.gather(
+            self.status.read(markets, now_ms),
+            asyncio.gather(*(self.series.series(symbol, now_ms - self.window_ms, now_ms) for symbol in markets)),
+        )
         return LiveView(status=status, series=tuple(series))
 
     async def quality(self, symbol: str, now_ms: int, *, hours: int = 24, worst: int = 10) -> QualityView:
