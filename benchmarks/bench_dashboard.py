@@ -9,7 +9,8 @@ is when it already holds that many rows (`--rebuild` starts over).
 The clock is set at the data's last row, as on a running system. Printed per live read (median and p95 of
 `--refreshes` refreshes, after one warm-up):
 - the read model's query time: `mm status`'s reads, then the recent series (book and quotes sampled, modes,
-  fills, gaps), then both together as one refresh;
+  fills, gaps), then both together as one refresh; and what Postgres itself spends on that refresh's
+  statements (planning + execution by EXPLAIN ANALYZE, each statement's median, summed);
 - the full GET over a loopback socket to the real app on uvicorn: `/markets/panel` (what the page polls),
   `/api/markets` and `/markets`.
 Goal: under 50 ms per refresh. The CPU this process spent per refresh (client and, for the GETs, the server) is
@@ -32,11 +33,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import httpx
 import psycopg
 import uvicorn
 from psycopg import sql
+from sqlalchemy import event
 
 from mm.adapters.clock.simulated import SimulatedClock
 from mm.adapters.files.reasoning_sink import FileReasoningSink
@@ -243,6 +246,8 @@ async def measure(url: str, refreshes: int) -> None:
             lambda: read_model.series.series(SYMBOL, END_MS - WINDOW_MS, END_MS),
         )
         await _timed("one refresh: both", refreshes, lambda: read_model.live(clock.now_ms()))
+        statements = await _statements_of_one_refresh(engine, lambda: read_model.live(clock.now_ms()))
+        _server_time(url, statements, refreshes)
         settings = DashboardSettings(_env_file=None, DASHBOARD_PORT=0)  # type: ignore[call-arg]
         server = uvicorn.Server(
             uvicorn.Config(
@@ -260,6 +265,53 @@ async def measure(url: str, refreshes: int) -> None:
         server.should_exit = True
         await serving
     await engine.dispose()
+
+
+async def _statements_of_one_refresh(engine: Any, refresh: Callable[[], Awaitable[object]]) -> list[tuple[str, Any]]:
+    """The SQL statements (with their parameters) one refresh sends, as the driver received them."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await refresh()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    return [
+        (statement, parameters)
+        for statement, parameters in sent
+        if statement.lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+
+
+def _server_time(url: str, statements: list[tuple[str, Any]], repeats: int) -> None:
+    """Postgres's own execution time of each statement (EXPLAIN ANALYZE), median of `repeats`, summed; planning apart.
+
+    What the database spends per refresh, without the waits of a client process for a core on a busy machine.
+    Planning is printed apart: the driver prepares a statement it has run five times, so a refresh plans none.
+    """
+    executing = 0.0
+    planning = 0.0
+    slowest: list[tuple[float, str]] = []
+    with psycopg.connect(url) as conn:
+        for statement, parameters in statements:
+            runs = []
+            for _ in range(repeats):
+                plan = conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).fetchone()[0][0]  # type: ignore[index]
+                runs.append((plan["Execution Time"], plan["Planning Time"]))
+            execution = statistics.median(run[0] for run in runs)
+            executing += execution
+            planning += statistics.median(run[1] for run in runs)
+            slowest.append((execution, " ".join(statement.split())[:60]))
+    verdict = "ok" if executing < GOAL_MS else "OVER GOAL"
+    print(
+        f"  {'server execution of one refresh':<44} median {executing:7.2f} ms   {len(statements)} statements   "
+        f"{executing / GOAL_MS:5.2f} x goal  {verdict:<9}  (planning {planning:.2f} ms more, unprepared)"
+    )
+    for execution, text in sorted(slowest, reverse=True)[:3]:
+        print(f"    {execution:6.2f} ms  {text}")
 
 
 async def _get(http: httpx.AsyncClient, path: str) -> None:

@@ -224,7 +224,12 @@ def _backtest(conn: psycopg.Connection, symbol: str, now_ms: int, half_spread_bp
             json.dumps({"base_half_spread_bps": half_spread_bps}),
             json.dumps({"fill_model": "touch"}),
             json.dumps(
-                {"fills": int(4 / half_spread_bps), "net_pnl": str(0.5 * half_spread_bps), "fill_model": "touch"}
+                {
+                    "fills": int(4 / half_spread_bps),
+                    "realized_pnl": str(0.5 * half_spread_bps),
+                    "mtm_pnl": str(0.4 * half_spread_bps),
+                    "mean_markout_bps": {"1": 0.5, "10": -half_spread_bps, "60": 1.5},
+                }
             ),
         ),
     ).fetchone()[0]  # type: ignore[index]

@@ -138,6 +138,8 @@ async def test_backtests_list_show_one_and_compare_runs(client: httpx.AsyncClien
     page = await client.get("/backtests/compare", params=[("ids", str(first)), ("ids", str(second))])
     assert page.status_code == 200
     assert f"run {second}" in page.text
+    assert "mean_markout_bps.10" in page.text  # nested summary figures are compared one by one
+    assert 'class="differs"><th>base_half_spread_bps' in page.text
 
 
 async def test_compare_refuses_fewer_than_two_runs(client: httpx.AsyncClient, seeded: Seeded) -> None:

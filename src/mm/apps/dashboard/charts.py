@@ -6,7 +6,7 @@ Times go to plotly as epoch milliseconds, which a date axis reads as UTC (and co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -201,18 +201,45 @@ def run_fills(run: BacktestRunRecord) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def compare_runs(runs: Sequence[BacktestRunRecord], metrics: Sequence[str]) -> Figure:
-    """One group of bars per numeric summary metric, one bar per run."""
+def compare_runs(runs: Sequence[BacktestRunRecord]) -> Figure:
+    """One group of bars per PnL or markout figure of the summaries, one bar per run."""
+    summaries = [flat(run.summary) for run in runs]
+    metrics = [name for name in _COMPARED if any(_metric(summary.get(name)) is not None for summary in summaries)]
+    if not metrics:
+        metrics = numeric_metrics(summaries)
     data = [
         {
             "type": "bar",
             "name": f"run {run.run_id}",
-            "x": list(metrics),
-            "y": [_metric(run.summary.get(name)) for name in metrics],
+            "x": metrics,
+            "y": [_metric(summary.get(name)) for name in metrics],
         }
-        for run in runs
+        for run, summary in zip(runs, summaries, strict=True)
     ]
-    return {"data": data, "layout": {**_layout("summary side by side", barmode="group"), "xaxis": {"type": "category"}}}
+    layout = {**_layout("PnL and markouts side by side", barmode="group"), "xaxis": {"type": "category"}}
+    return {"data": data, "layout": layout}
+
+
+_COMPARED = (
+    "realized_pnl",
+    "mtm_pnl",
+    "fees",
+    "mean_markout_bps.1",
+    "mean_markout_bps.10",
+    "mean_markout_bps.60",
+)
+"""The figures of a stored backtest summary that share a scale (quote units and bps); counts stay in the table."""
+
+
+def flat(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested mapping as one level: `{"a": {"b": 1}}` becomes `{"a.b": 1}`."""
+    out: dict[str, Any] = {}
+    for name, item in mapping.items():
+        if isinstance(item, Mapping):
+            out.update(flat(item, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = item
+    return out
 
 
 def _metric(value: Any) -> float | None:
@@ -222,11 +249,11 @@ def _metric(value: Any) -> float | None:
         return None
 
 
-def numeric_metrics(runs: Sequence[BacktestRunRecord]) -> list[str]:
-    """The summary keys that hold a number in at least one run, in first-seen order."""
+def numeric_metrics(summaries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The keys that hold a number in at least one summary, in first-seen order."""
     names: list[str] = []
-    for run in runs:
-        for name, value in run.summary.items():
+    for summary in summaries:
+        for name, value in summary.items():
             if name not in names and _metric(value) is not None:
                 names.append(name)
     return names

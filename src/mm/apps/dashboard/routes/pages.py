@@ -84,16 +84,19 @@ async def backtests(request: Request) -> Response:
 async def compare(request: Request, ids: Annotated[list[str] | None, Query()] = None) -> Response:
     read_model = dashboard(request).read_model
     runs = [await read_model.backtest(run_id) for run_id in compared_run_ids(ids or [])]
-    metrics = charts.numeric_metrics(runs)
-    keys = sorted({key for run in runs for key in (*run.params, *run.settings, *run.summary)})
+    groups = []
+    for group in ("summary", "params", "settings"):
+        tables = [charts.flat(getattr(run, group)) for run in runs]
+        keys = sorted({key for table in tables for key in table})
+        rows = [(key, [table.get(key) for table in tables]) for key in keys]
+        groups.append((group, [(key, values, len({repr(v) for v in values}) > 1) for key, values in rows]))
     return _page(
         request,
         "compare.html",
         "backtests",
         runs=[documents.run_json(run) for run in runs],
-        metrics=metrics,
-        keys=keys,
-        figure=charts.compare_runs(runs, metrics),
+        groups=groups,
+        figure=charts.compare_runs(runs),
     )
 
 
