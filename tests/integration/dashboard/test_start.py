@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,15 @@ def test_a_token_is_never_printed(tmp_path: Path) -> None:
     finished = run_mm(["dashboard", "--host", "0.0.0.0", "--port", "0"], env, tmp_path)
     assert finished.returncode == 3  # no database there
     assert token not in finished.output
+
+
+def test_a_busy_port_exits_3_with_one_plain_line(tmp_path: Path, database_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = app_env(tmp_path, DATABASE_URL=database_url)
+        finished = run_mm(["dashboard", "--port", str(port)], env, tmp_path)
+    assert finished.returncode == 3
+    assert [line for line in finished.plain_lines if "cannot listen" in line]
+    assert "Traceback" not in finished.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 
 import structlog
 import uvicorn
@@ -14,6 +15,7 @@ import uvicorn
 from mm.apps.async_providers import resolved, settle
 from mm.apps.dashboard.cli import ADDRESS_LINE_PREFIX
 from mm.apps.dashboard.container import Container
+from mm.apps.dashboard.listening import listening_socket
 from mm.apps.dashboard.settings import DashboardSettings
 from mm.apps.dashboard.web_app import create_app
 from mm.apps.settings import load_settings
@@ -40,32 +42,23 @@ async def _main(settings: DashboardSettings) -> int:
             read_model = await resolved(container.read_model())
             clock: Clock = container.shared.clock()
             await read_model.markets()  # the database answers before we listen
+            sock = listening_socket(settings.dashboard_host, settings.dashboard_port)
         app = create_app(read_model, clock, settings)
-        config = uvicorn.Config(
-            app,
-            host=settings.dashboard_host,
-            port=settings.dashboard_port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-        )
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
-        serving = asyncio.create_task(server.serve())
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started and not serving.done():
             await clock.sleep(0.05)
         if server.started:
-            _announce(server, settings)
+            _announce(sock, settings)
         await serving
-        return 0 if server.started else 3
+        return 0
     finally:
         await settle(container.shutdown_resources())
 
 
-def _announce(server: uvicorn.Server, settings: DashboardSettings) -> None:
-    port = settings.dashboard_port
-    for listener in server.servers:
-        for sock in listener.sockets:
-            port = sock.getsockname()[1]
+def _announce(sock: socket.socket, settings: DashboardSettings) -> None:
+    port = sock.getsockname()[1]
     host = settings.dashboard_host
     shown = f"[{host}]" if ":" in host else host
     guarded = " (token required)" if settings.dashboard_token is not None else ""
