@@ -22,6 +22,7 @@ APP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("data", "mm.apps.data.cli"),
     ("db", "mm.apps.db.cli"),
     ("status", "mm.apps.status.cli"),
+    ("dashboard", "mm.apps.dashboard.cli"),
     ("fake-exchange", "mm.apps.fake_exchange.cli"),
     ("demo", "mm.apps.demo.cli"),
 )

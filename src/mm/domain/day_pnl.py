@@ -64,6 +64,42 @@ def opening_basis(fills_before_day: Iterable[FillAmount]) -> CostBasis:
     return basis
 
 
+@value
+class DayTally:
+    """The day's fills folded so far onto the opening basis: the inventory they leave, realized PnL and fees.
+
+    Adding fills in time order to a tally gives the same as folding them all at once, so a reader that polls
+    can add only the fills it has not seen.
+    """
+
+    opening: CostBasis
+    basis: CostBasis
+    realized: Decimal = _ZERO
+    fees: Decimal = _ZERO
+
+    @classmethod
+    def opened(cls, opening: CostBasis) -> DayTally:
+        return cls(opening=opening, basis=opening)
+
+    def add(self, fills: Iterable[FillAmount]) -> DayTally:
+        """The tally with `fills` (in time order, after every fill already added) folded in."""
+        basis = self.basis
+        realized = self.realized
+        fees = self.fees
+        for fill in fills:
+            basis, gained = basis.apply_fill(fill.side, fill.price, fill.size)
+            realized += gained
+            fees += fill.fee
+        return DayTally(opening=self.opening, basis=basis, realized=realized, fees=fees)
+
+    def marked(self, opening_mid: Decimal | None, mid: Decimal | None) -> DayPnl:
+        """The day's PnL with both ends of the day marked: the opening at `opening_mid`, now at `mid`."""
+        now_value = _unrealized(self.basis, mid)
+        start_value = _unrealized(self.opening, opening_mid)
+        change = None if now_value is None or start_value is None else now_value - start_value
+        return DayPnl(realized=self.realized, fees=self.fees, unrealized_change=change, basis=self.basis)
+
+
 def day_pnl(
     opening: CostBasis,
     opening_mid: Decimal | None,
@@ -71,17 +107,7 @@ def day_pnl(
     mid: Decimal | None,
 ) -> DayPnl:
     """Accumulate the day's fills (in time order) onto the opening basis and mark both ends of the day."""
-    basis = opening
-    realized = _ZERO
-    fees = _ZERO
-    for fill in fills_today:
-        basis, gained = basis.apply_fill(fill.side, fill.price, fill.size)
-        realized += gained
-        fees += fill.fee
-    now_value = _unrealized(basis, mid)
-    start_value = _unrealized(opening, opening_mid)
-    change = None if now_value is None or start_value is None else now_value - start_value
-    return DayPnl(realized=realized, fees=fees, unrealized_change=change, basis=basis)
+    return DayTally.opened(opening).add(fills_today).marked(opening_mid, mid)
 
 
 def _unrealized(basis: CostBasis, mid: Decimal | None) -> Decimal | None:

@@ -57,6 +57,14 @@ class PostgresBacktestRunStore:
                 mode_rows = modes.all()
         return _record(run, fill_rows, mode_rows)
 
+    async def recent(self, limit: int = 50) -> list[BacktestRunRecord]:
+        """The newest stored runs first, without their fills and mode changes (a listing, not a report)."""
+        query = select(backtest_run).order_by(backtest_run.c.id.desc()).limit(limit)
+        with translate_db_errors():
+            async with self._engine.connect() as conn:
+                runs = (await conn.execute(query)).mappings().all()
+        return [_record(run, (), ()) for run in runs]
+
 
 def _run_row(run: BacktestRunRecord) -> dict[str, Any]:
     return {

@@ -2,13 +2,16 @@
 
 Every query goes through an (exchange, symbol, ...) index and reads a handful of rows, so `mm status --watch`
 can refresh every second on a database of months. The one long read, every fill before today (to know the
-inventory the day opened with), is done once per market and day and remembered.
+inventory the day opened with), is done once per market and day and remembered; so is the day's fills so far,
+to which each read adds only the fills written since the last.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +22,7 @@ from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
 from mm.adapters.postgres.trading_history import DISTINCT_SYMBOLS_CTE
 from mm.domain.average_cost import CostBasis
-from mm.domain.day_pnl import DayPnl, FillAmount, day_pnl, day_start_ms, opening_basis
+from mm.domain.day_pnl import DayPnl, DayTally, FillAmount, day_start_ms, opening_basis
 from mm.domain.market_status import (
     App,
     BookTop,
@@ -59,6 +62,18 @@ _FILLS_BETWEEN = text("""
 SELECT side, price, size, fee FROM ex_fill
 WHERE exchange = :exchange AND symbol = :symbol AND ts >= :start AND ts < :end ORDER BY ts, fill_id
 """)
+# The day's fills a reader has not folded in yet, and how many of those it has are still there (a late fill
+# stamped before the last one seen, or a deleted one, changes the count: the day is then folded again).
+_FILLS_AFTER = text("""
+SELECT ts, fill_id, side, price, size, fee FROM ex_fill
+WHERE exchange = :exchange AND symbol = :symbol AND ts >= :start AND ts < :end
+  AND (ts, fill_id) > (:after_ts, :after_id)
+ORDER BY ts, fill_id
+""")
+_FILLS_UP_TO = text("""
+SELECT count(*) FROM ex_fill
+WHERE exchange = :exchange AND symbol = :symbol AND ts >= :start AND (ts, fill_id) <= (:after_ts, :after_id)
+""")
 _MID_AT = text("""
 SELECT (bid_px + ask_px) / 2 AS mid FROM md_bbo
 WHERE exchange = :exchange AND symbol = :symbol AND ts <= :at AND bid_px IS NOT NULL AND ask_px IS NOT NULL
@@ -92,6 +107,18 @@ WHERE exchange = :exchange AND symbol = :symbol ORDER BY ts DESC, id DESC LIMIT 
 _OpeningKey = tuple[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class _SeenFills:
+    """A market's day as last read: its fills up to (`last_ts`, `last_id`), `count` of them, folded."""
+
+    day_ms: int
+    end_ms: int
+    tally: DayTally
+    last_ts: datetime
+    last_id: str
+    count: int
+
+
 class PostgresStatusReader:
     """Reads each market's state and each app's last write. Read-only: it never writes a row."""
 
@@ -100,6 +127,7 @@ class PostgresStatusReader:
         self._exchange = exchange
         self._fills_shown = fills_shown
         self._openings: dict[_OpeningKey, CostBasis] = {}
+        self._days: dict[str, _SeenFills] = {}
 
     async def read(self, symbols: Sequence[str], now_ms: int) -> SystemStatus:
         """The status of `symbols` (every market the database knows when empty) as of `now_ms`."""
@@ -119,6 +147,12 @@ class PostgresStatusReader:
             markets=tuple(markets),
             heartbeats=tuple(Heartbeat(app, written) for app, written in writes.items()),
         )
+
+    async def known_symbols(self) -> list[str]:
+        """Every market the database knows for the exchange: saved executor state or a recorded book or price."""
+        with translate_db_errors():
+            async with self._engine.connect() as conn:
+                return await self._known_symbols(conn)
 
     async def _known_symbols(self, conn: AsyncConnection) -> list[str]:
         rows = await conn.execute(_SYMBOLS, {"exchange": self._exchange})
@@ -172,8 +206,41 @@ class PostgresStatusReader:
                 await conn.execute(_MID_AT, {"exchange": self._exchange, "symbol": symbol, "at": to_datetime(day_ms)})
             ).first()
             opening_mid = row.mid if row else None
-        today = await self._fills(conn, symbol, day_ms, now_ms + 1)
-        return day_pnl(opening, opening_mid, today, book.mid if book else None)
+        tally = await self._today(conn, symbol, day_ms, now_ms + 1, opening)
+        return tally.marked(opening_mid, book.mid if book else None)
+
+    async def _today(
+        self, conn: AsyncConnection, symbol: str, day_ms: int, end_ms: int, opening: CostBasis
+    ) -> DayTally:
+        """The day's fills before `end_ms` folded onto the opening: only those not seen by the last read are read.
+
+        A refresh then costs the fills since the last one, not every fill of the day.
+        """
+        seen = self._days.get(symbol)
+        key: dict[str, Any] = {"exchange": self._exchange, "symbol": symbol, "start": to_datetime(day_ms)}
+        if seen is not None and (seen.day_ms != day_ms or end_ms < seen.end_ms):
+            seen = None
+        if seen is not None and seen.count:
+            still = (
+                await conn.execute(_FILLS_UP_TO, {**key, "after_ts": seen.last_ts, "after_id": seen.last_id})
+            ).scalar()
+            if still != seen.count:
+                seen = None
+        if seen is None:
+            seen = _SeenFills(day_ms, end_ms, DayTally.opened(opening), to_datetime(day_ms), "", 0)
+        rows = list(
+            await conn.execute(
+                _FILLS_AFTER,
+                {**key, "end": to_datetime(end_ms), "after_ts": seen.last_ts, "after_id": seen.last_id},
+            )
+        )
+        if rows:
+            tally = seen.tally.add(FillAmount(Side(row.side), row.price, row.size, row.fee) for row in rows)
+            seen = _SeenFills(day_ms, end_ms, tally, rows[-1].ts, rows[-1].fill_id, seen.count + len(rows))
+        else:
+            seen = _SeenFills(day_ms, end_ms, seen.tally, seen.last_ts, seen.last_id, seen.count)
+        self._days[symbol] = seen
+        return seen.tally
 
     async def _opening(self, conn: AsyncConnection, symbol: str, day_ms: int) -> CostBasis:
         known = self._openings.get((symbol, day_ms))

@@ -1,10 +1,10 @@
 """Composition root of `mm demo`: the fake venue and every app as supervised children on one database.
 
-Order: database (embedded unless DATABASE_URL), fake venue, then ingest, trade, summarize, reflect. The live
-view reads what they write through the read model of `mm status`. At the end, or on Ctrl-C, the apps stop in
-reverse order (the executor cancels its orders), the venue is asked whether any order of ours still rests,
-and a last summarizer run measures the last fills. Exit 0 only when every child stopped cleanly and the venue
-is flat.
+Order: database (embedded unless DATABASE_URL), fake venue, then ingest, trade, summarize, reflect, and the
+browser dashboard (its address is printed). The live view reads what they write through the read model of
+`mm status`. At the end, or on Ctrl-C, the apps stop in reverse order (the executor cancels its orders), the
+venue is asked whether any order of ours still rests, and a last summarizer run measures the last fills. Exit 0
+only when every child stopped cleanly and the venue is flat.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from mm.adapters.postgres import migrations
 from mm.adapters.postgres.status_reader import PostgresStatusReader
 from mm.apps.async_providers import resolved, settle
+from mm.apps.dashboard.cli import ADDRESS_LINE_PREFIX as DASHBOARD_ADDRESS_PREFIX
 from mm.apps.demo import cast
-from mm.apps.demo.children import Child, read_settings_block
+from mm.apps.demo.children import Child, read_prefixed_line, read_settings_block
 from mm.apps.demo.container import Container
 from mm.apps.demo.recording import recording_of, replay_seconds
 from mm.apps.demo.settings import DemoSettings
@@ -115,6 +116,11 @@ class _Demo:
         for child in cast.apps(self.venue_settings, self.stage):
             await child.start()
             self.apps.append(child)
+        board = cast.dashboard(self.venue_settings, self.stage)
+        await board.start(stdout_pipe=True)
+        self.apps.append(board)
+        address = await read_prefixed_line(board, DASHBOARD_ADDRESS_PREFIX, timeout_s=60)
+        self.console.print(f"mm demo: the dashboard is at {address}")
         self.console.print(f"mm demo: every app's log is in {self.stage.log_dir}")
 
     async def _watch(self, total_s: float) -> None:

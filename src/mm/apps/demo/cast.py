@@ -119,6 +119,13 @@ def apps(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, 
     ]
 
 
+def dashboard(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str] = os.environ) -> Child:
+    """`mm dashboard` on the demo's database, on loopback; on `DASHBOARD_PORT` if the user set one, else any free port."""
+    return _cast_member(venue_settings, stage, environ)(
+        "dashboard", ("dashboard",), DASHBOARD_PORT=environ.get("DASHBOARD_PORT", "0")
+    )
+
+
 def last_summarizer_run(
     venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str] = os.environ
 ) -> Child:

@@ -86,3 +86,16 @@ async def read_settings_block(child: Child, timeout_s: float) -> dict[str, str]:
                 key, _, value = text.partition("=")
                 settings[key] = value
     return settings
+
+
+async def read_prefixed_line(child: Child, prefix: str, timeout_s: float) -> str:
+    """The rest of the first line the child prints that starts with `prefix` (e.g. the dashboard's address)."""
+    if child.process is None or child.process.stdout is None:
+        raise RuntimeError(f"{child.name} was not started with its output piped")
+    async with asyncio.timeout(timeout_s):
+        while True:
+            line = (await child.process.stdout.readline()).decode()
+            if not line:
+                raise RuntimeError(f"{child.name} exited before it was ready: {child.log_tail()}")
+            if line.startswith(prefix):
+                return line.removeprefix(prefix).strip()

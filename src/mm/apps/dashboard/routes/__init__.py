@@ -1,0 +1,1 @@
+"""The dashboard's routes: `pages` renders HTML, `api` the same content as JSON."""
