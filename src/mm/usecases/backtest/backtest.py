@@ -38,6 +38,7 @@ from mm.usecases.backtest.results import (
     pause_intervals,
     pnl_samples,
 )
+from mm.usecases.backtest.run_analysis import run_analysis
 from mm.usecases.backtest.simulated_executor import ReplayTiming
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.quote_engine import QuoteEngine
@@ -187,6 +188,15 @@ def replay_tape(
     pauses = pause_intervals(intervals)
     summary = _summary(
         counts=log.counts, fills=fills, intervals=intervals, pauses=pauses, tape=tape, wall_seconds=wall_seconds
+    )
+    summary |= run_analysis(
+        fills=fills,
+        book=tape.book,
+        quotes=log.quotes,
+        counts=log.counts,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        final_mid=_last_mid(tape),
     )
     record = BacktestRunRecord(
         exchange=spec.exchange,
