@@ -17,6 +17,11 @@ class InMemoryBacktestSweepStore:
         self._members: list[SweepMember] = []
         self._keys: dict[str, int] = {}
 
+    @property
+    def run_store(self) -> InMemoryBacktestRunStore:
+        """The run store whose runs this store's sweeps hold."""
+        return self._runs
+
     async def create_sweep(self, name: str, config: Mapping[str, Any]) -> int:
         sweep_id = len(self._sweeps) + 1
         self._sweeps[sweep_id] = (name, dict(config))

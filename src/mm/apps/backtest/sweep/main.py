@@ -105,11 +105,14 @@ def _show_sweep(
     frame = ranked(sweep_frame(outcome.runs), objective, args.min_fills)
     print(f"sweep {outcome.sweep_id}: {len(frame)} runs, {int(frame['reused'].sum())} reused, sorted by {objective}")
     print(sweep_text(frame, parameters))
+    if outcome.best_params is not None:
+        best = " ".join(f"{name}={value}" for name, value in outcome.best_params.items())
+        print(f"best {objective} {outcome.best_value:.6g}: {best}")
     if not args.no_report:
         from mm.apps.backtest.sweep.sweep_report import write_sweep_report
 
         path = args.report or settings.resolved_report_dir / f"sweep-{outcome.sweep_id}.html"
-        write_sweep_report(outcome, frame, parameters, objective, path)
+        write_sweep_report(outcome, frame, parameters, objective, path, importances=outcome.importances)
         print(f"report: {path}")
     return 0
 

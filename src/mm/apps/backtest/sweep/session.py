@@ -25,8 +25,13 @@ async def data_identity(dataset: DataSet) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SweepOutcome:
+    """A finished sweep's runs; a search adds its best parameters and their importances."""
+
     sweep_id: int
     runs: list[SweepRun]
+    best_params: Mapping[str, Any] | None = None
+    best_value: float | None = None
+    importances: Mapping[str, float] | None = None
 
 
 def sweeper(runs: BacktestRunStore, sweeps: BacktestSweepStore, runner: JobRunner) -> Sweeper:

@@ -80,10 +80,8 @@ class Sweeper:
                 await self._add(sweep_id, ready, run_id)
                 next_to_store += 1
         _log.info("sweep_finished", sweep_id=sweep_id, runs=len(jobs), reused=len(jobs) - len(to_run))
-        listed = {
-            summary.run_id: summary
-            for summary in await self._sweeps.list_runs(sweep_id=sweep_id, limit=len(jobs) + len(run_ids) + 1)
-        }
+        held = len(await self._sweeps.members(sweep_id))  # runs of earlier batches (a search) included
+        listed = {summary.run_id: summary for summary in await self._sweeps.list_runs(sweep_id=sweep_id, limit=held)}
         return [self._sweep_run(job, *run_ids[job.index], listed) for job in jobs]
 
     async def _add(self, sweep_id: int, job: SweepJob, run_id: int) -> None:
