@@ -40,6 +40,7 @@ def sweep(
     train: tuple[int | None, int | None] | None = None,
     test: tuple[int | None, int | None] | None = None,
     workers: int | None = None,
+    ray: str | None = None,
     runner: JobRunner | None = None,
     database_url: str | None = None,
     name: str = "notebook sweep",
@@ -47,7 +48,8 @@ def sweep(
     """Run every point of `grid` (parameter -> values) on each recorded set in `data` (default: the shipped
     slice), on `workers` processes (default: every core). With `database_url` every run is stored there
     with the sweep's id and a run already stored is reused; without, runs are kept in memory only.
-    `train`/`test` are (start_ms, end_ms) spans replayed separately for every point."""
+    `train`/`test` are (start_ms, end_ms) spans replayed separately for every point. `ray` runs on a Ray
+    cluster instead ("auto", an address, or "local" for one started here; the `ray` extra)."""
     plan = SweepPlan(
         datasets=_datasets(data, exchange, symbol),
         base_spec=BacktestSpec(
@@ -62,6 +64,10 @@ def sweep(
         splits=TimeSplit(train, test) if train is not None and test is not None else None,
     )
     axes = [GridAxis(name_, tuple(values)) for name_, values in (grid or {}).items()]
+    if runner is None and ray is not None:
+        from mm.apps.backtest.sweep.ray_runner import RayRunner
+
+        runner = RayRunner(ray, workers=workers)
     container = notebook_container(database_url)
     outcome = in_fresh_loop(
         _swept(container, plan, axes, runner or runner_for(workers), name, kept=database_url is not None)
