@@ -37,6 +37,8 @@ def sweep(
     maker_fee_rate: Decimal | float | str = 0,
     timer_resolution_ms: int = 10,
     ask_offset: float = 0.0,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
     train: tuple[int | None, int | None] | None = None,
     test: tuple[int | None, int | None] | None = None,
     workers: int | None = None,
@@ -60,6 +62,8 @@ def sweep(
             maker_fee_rate=Decimal(str(maker_fee_rate)),
             timer_resolution_ms=timer_resolution_ms,
             ask_offset=ask_offset,
+            start_ms=start_ms,
+            end_ms=end_ms,
         ),
         splits=TimeSplit(train, test) if train is not None and test is not None else None,
     )

@@ -40,6 +40,7 @@ def run_row(run: SweepRun) -> dict[str, Any]:
         "quote_uptime": risk.get("quote_uptime"),
         "inventory_turnover": risk.get("inventory_turnover"),
         **{f"markout_{h}s_bps": markouts.get(h) for h in ("1", "10", "60")},
+        "replay_seconds": summary.get("wall_seconds"),
     }
 
 
