@@ -6,6 +6,7 @@
     run.fills, run.pnl, run.quotes, run.modes, run.pauses     # pandas DataFrames
     run.summary                                              # headline numbers (a dict)
     run.write_report("report.html")
+    table = mm.backtest.sweep({"base_half_spread_bps": [1, 2, 3]}, data=[...], workers=2)  # a DataFrame, a row per run
 
 The same replay as `mm backtest`, built by its container (the executor's engine, the simulated
 exchange). Nothing is stored unless `database_url` and `store=True` are given; the environment and
@@ -15,5 +16,6 @@ exchange). Nothing is stored unless `database_url` and `store=True` are given; t
 from __future__ import annotations
 
 from mm.apps.backtest.notebook import BacktestRun, run
+from mm.apps.backtest.sweep.notebook import sweep
 
-__all__ = ["BacktestRun", "run"]
+__all__ = ["BacktestRun", "run", "sweep"]

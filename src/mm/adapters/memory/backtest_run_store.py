@@ -22,3 +22,7 @@ class InMemoryBacktestRunStore:
         if run is None:
             raise RecordNotFound(f"no backtest run {run_id}")
         return run
+
+    def records(self) -> list[BacktestRunRecord]:
+        """Every stored run, oldest first (for the in-memory sweep store's listing)."""
+        return list(self._runs.values())

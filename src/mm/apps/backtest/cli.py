@@ -48,7 +48,8 @@ def _assignment(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _add_data_options(parser: argparse.ArgumentParser) -> None:
+def add_data_options(parser: argparse.ArgumentParser, *, many_sets: bool = False) -> None:
+    """The data options; `many_sets`: --data may be given several times (a sweep replays each set)."""
     data = parser.add_argument_group(
         "data (default: the slice shipped with mm, imported into md_* once, then replayed from the database)"
     )
@@ -57,7 +58,9 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
         "--data",
         type=Path,
         metavar="PREFIX",
-        help="replay recorded CSV files PREFIX.bbo.csv[.gz] and PREFIX.trades.csv[.gz] directly",
+        action="append" if many_sets else "store",
+        help="replay recorded CSV files PREFIX.bbo.csv[.gz] and PREFIX.trades.csv[.gz] directly"
+        + (" (repeatable: one set each)" if many_sets else ""),
     )
     source.add_argument(
         "--from-db", action="store_true", help="replay md_* rows of --exchange/--symbol between --start and --end"
@@ -85,7 +88,7 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--min-order-size", metavar="SIZE", help="minimum order size (default: the step)")
 
 
-def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
+def add_simulation_options(parser: argparse.ArgumentParser) -> None:
     sim = parser.add_argument_group("simulation")
     sim.add_argument(
         "--fill-model",
@@ -133,7 +136,7 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_params_options(parser: argparse.ArgumentParser) -> None:
+def add_params_options(parser: argparse.ArgumentParser) -> None:
     params = parser.add_argument_group(
         "strategy params (default: STRATEGY_PARAMS, else the defaults without mark/index)"
     )
@@ -161,12 +164,15 @@ def add_parser(subparsers: Any) -> None:
             "printed and an HTML report with plots written. Deterministic: equal data and settings give equal fills."
         ),
     )
-    _add_data_options(parser)
-    _add_simulation_options(parser)
-    _add_params_options(parser)
+    add_data_options(parser)
+    add_simulation_options(parser)
+    add_params_options(parser)
     out = parser.add_argument_group("output")
     out.add_argument(
         "--report", type=Path, metavar="PATH", help="HTML report file (default BACKTEST_REPORT_DIR/backtest-<run>.html)"
     )
     out.add_argument("--no-report", action="store_true", help="write no HTML report")
     parser.set_defaults(run=_run)
+    from mm.apps.backtest.sweep.cli import add_research_commands
+
+    add_research_commands(parser)

@@ -15,7 +15,9 @@ from dependency_injector import containers, providers
 from mm.adapters.clock import SimulatedClock
 from mm.adapters.files.recorded_tape import CsvRecordedMarketData
 from mm.adapters.memory.backtest_run_store import InMemoryBacktestRunStore
+from mm.adapters.memory.backtest_sweep_store import InMemoryBacktestSweepStore
 from mm.adapters.postgres.backtest_run_store import PostgresBacktestRunStore
+from mm.adapters.postgres.backtest_sweep_store import PostgresBacktestSweepStore
 from mm.adapters.postgres.recorded_market_data import PostgresRecordedMarketData
 from mm.apps._quote_engine import QuoteEngineContainer
 from mm.apps._shared import SharedContainer
@@ -52,6 +54,8 @@ class Container(containers.DeclarativeContainer):
     file_market_data = providers.Factory(CsvRecordedMarketData)
     runs = providers.Singleton(PostgresBacktestRunStore, engine=shared.engine)
     unkept_runs = providers.Singleton(InMemoryBacktestRunStore)
+    sweeps = providers.Singleton(PostgresBacktestSweepStore, engine=shared.engine)
+    unkept_sweeps = providers.Singleton(InMemoryBacktestSweepStore, runs=unkept_runs)
 
     # --- use case: the executor's engine settings, the simulated venue
     engine_config = providers.Singleton(engine_template, quote_engine.executor_config)

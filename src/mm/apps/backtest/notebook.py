@@ -119,7 +119,7 @@ def run(
     )
     container = notebook_container(database_url)
     data_path = Path(data) if data is not None else None
-    return BacktestRun(_in_fresh_loop(replayed(container, spec, data_path, kept=store and database_url is not None)))
+    return BacktestRun(in_fresh_loop(replayed(container, spec, data_path, kept=store and database_url is not None)))
 
 
 def notebook_container(database_url: str | None) -> Container:
@@ -149,7 +149,7 @@ async def replayed(container: Container, spec: BacktestSpec, data: Path | None, 
         await settle(container.shutdown_resources())
 
 
-def _in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+def in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to the end, also from inside a running event loop (Jupyter): in its own thread."""
     try:
         asyncio.get_running_loop()

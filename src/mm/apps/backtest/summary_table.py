@@ -62,6 +62,7 @@ def summary_rows(result: BacktestResult) -> list[tuple[str, str]]:
         ("fees", _money(summary["fees"])),
         ("realized PnL (before fees)", _money(summary["realized_pnl"])),
         ("PnL marked to last mid", _money(summary["mtm_pnl"])),
+        *_attribution_rows(summary),
         ("final / max |position|", f"{summary['final_position']} / {summary['max_abs_position']}"),
         (
             "markout 1s / 10s / 60s (bps)",
@@ -77,6 +78,32 @@ def summary_rows(result: BacktestResult) -> list[tuple[str, str]]:
         ),
         ("history prints skipped", str(summary["history_trades_skipped"])),
         ("recording gaps replayed", str(summary.get("recorded_gaps", 0))),  # runs stored before gaps lack it
+    ]
+
+
+def _ratio(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _attribution_rows(summary: dict[str, Any] | Any) -> list[tuple[str, str]]:
+    """PnL by source and the risk figures; runs stored before attribution existed have none."""
+    parts, risk = summary.get("attribution"), summary.get("risk")
+    if parts is None or risk is None:
+        return []
+    uptime = risk["quote_uptime"]
+    return [
+        (
+            "PnL spread / inventory / fees / funding",
+            " / ".join(_money(parts[name]) for name in ("spread_capture", "inventory_pnl", "fees", "funding")),
+        ),
+        ("max drawdown", f"{risk['max_drawdown']:.4f}"),
+        (
+            "Sharpe / Sortino (per minute)",
+            f"{_ratio(risk['sharpe_per_minute'])} / {_ratio(risk['sortino_per_minute'])}",
+        ),
+        ("fill rate (fills per order sent)", _ratio(risk["fill_rate"])),
+        ("quote uptime (both sides)", "-" if uptime is None else f"{100 * uptime:.1f}%"),
+        ("inventory turnover", _ratio(risk["inventory_turnover"], 1)),
     ]
 
 

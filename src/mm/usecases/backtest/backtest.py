@@ -19,13 +19,14 @@ from mm.domain.backtest_run import BacktestFill, BacktestRunRecord
 from mm.domain.decision_record import DecisionRecord
 from mm.domain.fill_enrichment import MarkoutSpec
 from mm.domain.instrument import Instrument
-from mm.domain.market_tape import MarketTape
+from mm.domain.market_tape import BookColumns, MarketTape
 from mm.domain.params import StrategyParams
 from mm.domain.tape_cleaning import DEFAULT_MAX_BOOK_AGE_MS, lift_bucketed_asks, mark_history_trades, slice_tape
 from mm.domain.tape_grid import infer_instrument
 from mm.ports.backtest_run_store import BacktestRunStore
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.ports.replay_venue import ReplayVenue
+from mm.usecases.backtest.data_gaps import data_gaps
 from mm.usecases.backtest.replay import Replay
 from mm.usecases.backtest.replay_log import QuoteChange, ReplayCounts
 from mm.usecases.backtest.results import (
@@ -38,6 +39,7 @@ from mm.usecases.backtest.results import (
     pause_intervals,
     pnl_samples,
 )
+from mm.usecases.backtest.run_analysis import run_analysis
 from mm.usecases.backtest.simulated_executor import ReplayTiming
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.quote_engine import QuoteEngine
@@ -124,6 +126,10 @@ class BacktestResult:
     wall_seconds: float
     decisions: tuple[DecisionRecord, ...] = ()
     """The engine's decision log, when the spec asked for it (`records_decisions`)."""
+    book: BookColumns | None = None
+    """The replayed best bid/offer rows, for reports (not stored with the run)."""
+    gaps: tuple[tuple[int, int], ...] = ()
+    """[start, end) of the spans without data (recorded gaps, long book silences)."""
 
     @property
     def fills(self) -> tuple[BacktestFill, ...]:
@@ -188,6 +194,15 @@ def replay_tape(
     summary = _summary(
         counts=log.counts, fills=fills, intervals=intervals, pauses=pauses, tape=tape, wall_seconds=wall_seconds
     )
+    summary |= run_analysis(
+        fills=fills,
+        book=tape.book,
+        quotes=log.quotes,
+        counts=log.counts,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        final_mid=_last_mid(tape),
+    )
     record = BacktestRunRecord(
         exchange=spec.exchange,
         symbol=spec.symbol,
@@ -212,6 +227,8 @@ def replay_tape(
         counts=log.counts,
         wall_seconds=wall_seconds,
         decisions=tuple(log.decisions),
+        book=tape.book,
+        gaps=tuple(data_gaps(tape.book, tape.gaps)),
     )
 
 

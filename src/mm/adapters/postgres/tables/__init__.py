@@ -7,7 +7,14 @@ tables, so `mm.adapters.postgres.tables.metadata` is the whole schema.
 
 from __future__ import annotations
 
-from mm.adapters.postgres.tables.backtest import backtest_fill, backtest_mode, backtest_run
+from mm.adapters.postgres.tables.backtest import (
+    backtest_fill,
+    backtest_mode,
+    backtest_run,
+    backtest_run_key,
+    backtest_sweep,
+    backtest_sweep_run,
+)
 from mm.adapters.postgres.tables.ingest_ledger import md_ingest_batch
 from mm.adapters.postgres.tables.learning import llm_proposal, param_rollout, reflection_outcome, strategy_params
 from mm.adapters.postgres.tables.market_data import (
@@ -31,6 +38,9 @@ __all__ = [
     "backtest_fill",
     "backtest_mode",
     "backtest_run",
+    "backtest_run_key",
+    "backtest_sweep",
+    "backtest_sweep_run",
     "ex_decision",
     "ex_fill",
     "ex_order",

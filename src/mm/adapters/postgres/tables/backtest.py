@@ -71,3 +71,31 @@ backtest_mode = Table(
     Column("reasons", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     PrimaryKeyConstraint("run_id", "seq"),
 )
+
+backtest_sweep = Table(
+    "backtest_sweep",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("name", Text, nullable=False, comment="the grid or the search, as asked"),
+    Column("config", JSONB, nullable=False, comment="grid axes or search objective, data sets, splits"),
+    created_now("created_at"),
+)
+
+backtest_sweep_run = Table(
+    "backtest_sweep_run",
+    metadata,
+    Column("sweep_id", BigInteger, ForeignKey("backtest_sweep.id", ondelete="CASCADE"), nullable=False),
+    Column("run_id", BigInteger, ForeignKey("backtest_run.id", ondelete="CASCADE"), nullable=False),
+    Column("split", Text, nullable=True, comment="train or test when the sweep splits its data by time"),
+    Column("trial", Integer, nullable=True, comment="the search's trial number"),
+    PrimaryKeyConstraint("sweep_id", "run_id"),
+    Index("ix_backtest_sweep_run_run_id", "run_id"),
+)
+
+backtest_run_key = Table(
+    "backtest_run_key",
+    metadata,
+    Column("run_key", Text, nullable=False, comment="digest of data, params, settings and engine version"),
+    Column("run_id", BigInteger, ForeignKey("backtest_run.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("run_key"),
+)
