@@ -4,8 +4,8 @@ Adds `backtest_sweep` (one grid or search), `backtest_sweep_run` (which runs a s
 their train/test split and search trial) and `backtest_run_key` (the digest of a run's data,
 params, settings and engine version, unique). New tables only: nothing stored is rewritten.
 
-Revision ID: 0003_backtest_sweeps
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-03 08:20:00.000000
 """
 
