@@ -64,7 +64,8 @@ async def _main(args: argparse.Namespace, settings: ReflectorSettings, window: R
                 f"{result.symbol} {iso_utc(result.window.start_ms)} .. {iso_utc(result.window.end_ms)}: "
                 f"{result.outcome.value}" + (f" {result.proposal_id}" if result.proposal_id else "")
             )
-        return 0 if len(results) == len(settings.symbols) else 1
+        windows = 1 if window is not None else loop.schedule.catch_up
+        return 0 if len(results) == len(settings.symbols) * windows else 1  # a failed market window is left out
     finally:
         await settle(container.shutdown_resources())
 

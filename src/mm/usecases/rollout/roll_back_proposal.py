@@ -89,6 +89,8 @@ class RollbackWatcher:
         """
         watched = await self._watched(exchange, symbol)
         if watched is None:
+            if self._blind_gauge is not None:
+                self._blind_gauge.set(0.0, symbol=symbol)  # nothing watched: nothing to be blind to
             return None
         current, proposal, change = watched
         now_ms = self._clock.now_ms()
