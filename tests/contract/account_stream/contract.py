@@ -69,7 +69,7 @@ def orders_of(fills: list[FillEvent]) -> list[str]:
 
 
 class AccountStreamContract:
-    """Subclasses provide `stream`, `gateway` and `source` fixtures."""
+    """Subclasses provide `stream`, `new_stream`, `gateway` and `source` fixtures."""
 
     @pytest.fixture
     def resyncs_from_the_venue(self) -> bool:
