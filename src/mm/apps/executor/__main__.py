@@ -23,6 +23,8 @@ from mm.usecases.trading.live_executor import LiveExecutor
 from mm.usecases.trading.params_in_force import params_in_force
 
 EXIT_NOT_FLAT = 4
+# How long start-up keeps trying to read the venue's markets (their trading rules bound the feed).
+_MARKETS_READ_TIMEOUT_S = 30.0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +68,7 @@ async def _started(container: Container, settings: ExecutorSettings) -> LiveExec
     """Resources up, the account's key checked (live), the params in force read: the executor, ready to run."""
     await init_resources_shared_first(container)
     await _check_account(container, settings)
+    await container.market_listing().check_listed(settings.symbols, give_up_after_s=_MARKETS_READ_TIMEOUT_S)
     exchange: str = container.exchange()
     configured = settings.configured_params()
     store = await resolved(container.params_store())
