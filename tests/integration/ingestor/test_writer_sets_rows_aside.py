@@ -7,6 +7,7 @@ rows of the same batch are stored, and the writer takes the next batch.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from decimal import Decimal
@@ -142,3 +143,36 @@ async def test_a_text_the_driver_cannot_send_is_set_aside_and_the_others_stored(
     assert (aside["table"], aside["kind"]) == ("md_trade", "refused")
     assert "UnicodeEncodeError" in aside["reason"]
     assert rejected_count(metrics, "md_trade", "refused") == 1
+
+
+async def test_a_price_of_1e999999_never_holds_the_event_loop(clean_database_url: str, tmp_path: Path) -> None:
+    """The old encoder expanded 1e999999 digit by digit: the loop (and SIGTERM) waited over 20 s.
+
+    Past the validation boundary too, the writer refuses it from its exponent: a ticker on the same
+    loop never waits long (a few ms; the bound allows for a loaded machine).
+    """
+    sink, _ = a_sink(clean_database_url, tmp_path)
+    await sink.start()
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while True:
+            await asyncio.sleep(0.001)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        for seq in range(1, 201):
+            price = Decimal("1e999999") if seq % 2 else Decimal("60000.5")
+            await sink.append(replace(a_bbo(seq), bid_px=price, bid_sz=price))
+        await sink.flush()
+    finally:
+        ticking.cancel()
+        await sink.aclose()
+    assert stored(clean_database_url, "SELECT count(*) FROM md_bbo") == [(100,)]
+    assert len(set_aside(tmp_path)) == 100
+    assert max(gaps) < 0.25, f"the loop was held for {max(gaps) * 1000:.0f} ms"

@@ -8,6 +8,7 @@ time order, as the shared recordings are; rows of one millisecond keep their ord
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from pathlib import Path
 from typing import IO
@@ -16,7 +17,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from mm.adapters.files.recorded_csv import HEADERS, MalformedRecording, RecordingKind
+from mm.adapters.files.recorded_csv import (
+    HEADERS,
+    MAX_TS_MS,
+    MAX_VALUE,
+    MIN_NONZERO_VALUE,
+    MalformedRecording,
+    RecordingKind,
+    first_problem,
+)
 from mm.domain.market_tape import BookColumns, MarketTape, TradeColumns
 from mm.domain.tape_cleaning import slice_tape
 from mm.ports.errors import RecordNotFound
@@ -42,16 +51,52 @@ def recording_paths(prefix: Path) -> tuple[Path, Path | None]:
     return book, first_existing(RecordingKind.TRADES)
 
 
-def _read_frame(source: Path | IO[str], name: str, dtypes: dict[str, str], required: list[str]) -> pd.DataFrame:
+def _read_frame(
+    source: Path | IO[str], name: str, dtypes: dict[str, str], required: list[str], may_be_empty: bool
+) -> pd.DataFrame:
+    """The file's columns, every value within the bounds the row reader (`recorded_csv`) applies.
+
+    The column reader cannot say which line broke it (a cut gzip, a bad byte, an int64 overflow);
+    then the file is read again row by row, only to name that line.
+    """
     path = source if isinstance(source, Path) else Path(name)
     try:
         frame = pd.read_csv(source, dtype=dtypes, compression="infer" if isinstance(source, Path) else None)
-    except (ValueError, pd.errors.ParserError) as error:
-        raise MalformedRecording(path, 0, f"unreadable rows: {error}") from error
+    except _READ_ERRORS as error:  # a bad byte (UnicodeDecodeError) is a ValueError
+        raise _located(source, path, f"unreadable rows: {' '.join(str(error).split())}") from None
     missing = [column for column in required if column not in frame.columns]
     if missing:
         raise MalformedRecording(path, 1, f"header must start with {','.join(required)}; missing {','.join(missing)}")
+    bad = _first_row_out_of_bounds(frame, [c for c in required[1:] if c != "side"], may_be_empty)
+    if bad is not None:
+        raise _located(source, path, f"row {bad + 1} holds a time or number out of range")
     return frame
+
+
+_READ_ERRORS = (ValueError, OverflowError, EOFError, OSError, zlib.error, pd.errors.ParserError)
+
+
+def _first_row_out_of_bounds(frame: pd.DataFrame, numeric: list[str], may_be_empty: bool) -> int | None:
+    """The index of the first row whose time or numbers the row reader would refuse, or None."""
+    ts_ms = frame["ts_ms"].to_numpy()
+    good = (ts_ms > 0) & (ts_ms <= MAX_TS_MS)
+    for column in numeric:
+        values = frame[column].to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            fine = (values >= 0) & (values < float(MAX_VALUE)) & ((values == 0) | (values >= float(MIN_NONZERO_VALUE)))
+        good &= fine | np.isnan(values) if may_be_empty else fine
+    if bool(good.all()):
+        return None
+    return int(np.argmin(good))
+
+
+def _located(source: Path | IO[str], path: Path, fallback: str) -> MalformedRecording:
+    """The file's first fault with its line (row by row), else `fallback` without one."""
+    if isinstance(source, Path):
+        problem = first_problem(source, as_replayed=True)
+        if problem is not None:
+            return problem
+    return MalformedRecording(path, 0, fallback)
 
 
 def _stably_sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,7 +126,7 @@ def _flags(values: NDArray[np.bool_] | NDArray[np.int8]) -> array[int]:
 
 def read_book_columns(source: Path | IO[str], name: str = "bbo") -> BookColumns:
     """Best bid/offer rows; an empty price or size field is an empty side (NaN)."""
-    frame = _stably_sorted(_read_frame(source, name, _BOOK_DTYPES, HEADERS[RecordingKind.BBO]))
+    frame = _stably_sorted(_read_frame(source, name, _BOOK_DTYPES, HEADERS[RecordingKind.BBO], may_be_empty=True))
     return BookColumns(
         _ints(frame["ts_ms"]),
         _floats(frame["bid_px"]),
@@ -94,7 +139,7 @@ def read_book_columns(source: Path | IO[str], name: str = "bbo") -> BookColumns:
 def read_trade_columns(source: Path | IO[str], name: str = "trades") -> TradeColumns:
     """Trade rows; optional 0/1 columns `is_liquidation` and `is_history` carry the flags."""
     dtypes = {**_TRADE_DTYPES, "is_liquidation": "int8", "is_history": "int8"}
-    frame = _stably_sorted(_read_frame(source, name, dtypes, HEADERS[RecordingKind.TRADES]))
+    frame = _stably_sorted(_read_frame(source, name, dtypes, HEADERS[RecordingKind.TRADES], may_be_empty=False))
     sides = frame["side"]
     unknown = set(sides.unique()) - _TAKER_SIDES
     if unknown:

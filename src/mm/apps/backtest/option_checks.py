@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from mm.adapters.files.recorded_csv import HEADERS, RecordingKind
+from mm.adapters.files.recorded_csv import HEADERS, RecordingKind, first_problem
 from mm.adapters.files.recorded_tape import recording_paths
 from mm.apps.backtest.run_options import OptionError, backtest_spec
 from mm.apps.backtest.settings import BacktestSettings
@@ -67,6 +67,9 @@ def _header_problem(path: Path, required: list[str]) -> str | None:
     try:
         columns = list(pd.read_csv(path, nrows=0, compression="infer").columns)
     except (OSError, EOFError, ValueError, pd.errors.ParserError) as error:
+        located = first_problem(path, as_replayed=True)  # row by row: names the line (a cut gzip, a bad byte)
+        if located is not None:
+            return f"--data: {located}"
         return f"--data: {path.name} is unreadable: {' '.join(str(error).split())}"
     missing = [column for column in required if column not in columns]
     if missing:

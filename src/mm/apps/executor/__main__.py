@@ -26,6 +26,8 @@ from mm.usecases.trading.params_in_force import params_in_force
 
 EXIT_NOT_FLAT = 4
 EMERGENCY_CANCEL_TIMEOUT_S = 5.0
+# How long start-up keeps trying to read the venue's markets (their trading rules bound the feed).
+_MARKETS_READ_TIMEOUT_S = 30.0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,6 +77,7 @@ async def _started(container: Container, settings: ExecutorSettings) -> LiveExec
     """Resources up, the account's key checked (live), the params in force read: the executor, ready to run."""
     await init_resources_shared_first(container)
     await _check_account(container, settings)
+    await container.market_listing().check_listed(settings.symbols, give_up_after_s=_MARKETS_READ_TIMEOUT_S)
     exchange: str = container.exchange()
     configured = settings.configured_params()
     store = await resolved(container.params_store())

@@ -21,6 +21,7 @@ from mm.adapters.extended import (
     ExtendedRestSession,
     ExtendedTradingGateway,
 )
+from mm.adapters.extended.market_listing import ExtendedMarketListing
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.adapters.postgres.executor_record import PostgresExecutorRecord
 from mm.adapters.postgres.param_proposal_store import PostgresParamProposalStore
@@ -148,8 +149,14 @@ class Container(containers.DeclarativeContainer):
 
     # --- exchange adapters: live Extended or the simulated exchange
     mode = providers.Callable(trading_mode, settings)
+    market_listing = providers.Singleton(ExtendedMarketListing, endpoints=endpoints, clock=shared.clock)
+    # Built after the start-up check read the markets: prices and sizes bounded by each one's tick and step.
     market_feed = providers.Singleton(
-        ExtendedMarketDataFeed, endpoints=endpoints, clock=shared.clock, metrics=shared.metrics
+        ExtendedMarketDataFeed,
+        endpoints=endpoints,
+        clock=shared.clock,
+        metrics=shared.metrics,
+        instruments=market_listing.provided.instruments.call(),
     )
     gateway = providers.Selector(
         mode,

@@ -93,7 +93,14 @@ class Container(containers.DeclarativeContainer):
     # --- adapters
     endpoints = providers.Singleton(endpoints_of, settings=settings)
     market_listing = providers.Singleton(ExtendedMarketListing, endpoints=endpoints, clock=shared.clock)
-    feed = providers.Singleton(ExtendedMarketDataFeed, endpoints=endpoints, clock=shared.clock, metrics=shared.metrics)
+    # Built after the start-up check read the markets: prices and sizes bounded by each one's tick and step.
+    feed = providers.Singleton(
+        ExtendedMarketDataFeed,
+        endpoints=endpoints,
+        clock=shared.clock,
+        metrics=shared.metrics,
+        instruments=market_listing.provided.instruments.call(),
+    )
 
     # --- use cases
     recorder = providers.Factory(

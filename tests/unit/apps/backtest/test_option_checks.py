@@ -66,10 +66,11 @@ def test_data_with_the_book_columns_passes(tmp_path: Path) -> None:
     assert option_problems(_args("--data", str(prefix)), BacktestSettings()) == []
 
 
-def test_a_file_that_is_not_gzip_despite_its_name_is_named(tmp_path: Path) -> None:
+def test_a_file_that_is_not_gzip_despite_its_name_is_named_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "broken.bbo.csv.gz").write_text("not gzip at all")
     problems = option_problems(_args("--data", str(tmp_path / "broken")), BacktestSettings())
-    assert [line.startswith("bad options: --data: broken.bbo.csv.gz is unreadable") for line in problems] == [True]
+    assert [line.startswith("bad options: --data: ") for line in problems] == [True]
+    assert f"{tmp_path / 'broken.bbo.csv.gz'}: line 1: the file is damaged or cut short" in problems[0]
 
 
 def test_the_params_options_are_checked_even_when_the_settings_are_bad() -> None:

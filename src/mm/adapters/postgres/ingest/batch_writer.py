@@ -5,7 +5,8 @@ earlier attempt committed (perhaps with the answer lost on a dropped connection)
 stored again. Then rows go in with COPY (a venue message another app stored already is left out:
 `market_row_copy.py`), gaps into `md_gap`, and `latest_top` / `latest_price` are upserted, the
 newest exchange time winning. Day partitions are created first, in a short
-transaction of their own, so the batch never holds the DDL lock.
+transaction of their own, so the batch never holds the DDL lock. A batch refused for a row's
+content is written again by `write_isolating`, which leaves each refused row out (`row_isolation.py`).
 """
 
 from __future__ import annotations

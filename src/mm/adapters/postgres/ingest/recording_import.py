@@ -10,7 +10,7 @@ malformed row rolls the whole file back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +46,8 @@ class ImportResult:
     table: str
     rows: int
     skipped: bool  # the same file was imported before: nothing stored
+    first_ts_ms: int | None = None  # the span of the rows stored (None when nothing was)
+    last_ts_ms: int | None = None
 
 
 def import_recording(
@@ -69,13 +71,23 @@ def import_recording(
             return ImportResult(path, table, 0, skipped=True)
         use_fast_bytea_dumper(conn)
         conn.execute(create_staging_sql(table))
-        rows, days = _stage_rows(conn, path, (exchange, symbol), source_id[0], on_rows)
+        staged = _stage_rows(conn, path, (exchange, symbol), source_id[0], on_rows)
         conn.execute(ddl_lock_sql())
-        for day in days:
+        for day in staged.days:
             conn.execute(create_partition_sql(table, day))
         conn.execute(insert_staged_sql(table))
-    _analyze(database_url, table, days)
-    return ImportResult(path, table, rows, skipped=False)
+    _analyze(database_url, table, staged.days)
+    return ImportResult(
+        path, table, staged.rows, skipped=False, first_ts_ms=staged.first_ts_ms, last_ts_ms=staged.last_ts_ms
+    )
+
+
+@dataclass(slots=True)
+class _Staged:
+    rows: int = 0
+    days: list[date] = field(default_factory=list)
+    first_ts_ms: int | None = None
+    last_ts_ms: int | None = None
 
 
 def _stage_rows(
@@ -84,22 +96,27 @@ def _stage_rows(
     market: tuple[str, str],
     source_id: int,
     on_rows: Callable[[int], object],
-) -> tuple[int, list[date]]:
-    """COPY the file's rows into the staging table; return how many, and the UTC days they fall on."""
+) -> _Staged:
+    """COPY the file's rows into the staging table; return how many, their span and the UTC days they fall on."""
     table, encode = _TABLES[recording_kind(path)]
     numeric = NumericCache()
     epoch_days: set[int] = set()
-    rows = 0
+    staged = _Staged()
+    low, high = None, None
     with conn.cursor().copy(copy_sql(table, binary=True, into=staging_table(table))) as copy:
         copy.set_types(binary_types(table))
         for row_no, (_line_no, ts_ms, fields) in enumerate(read_recording(path), start=1):
             copy.write_row((source_id, *encode(market, ts_ms, fields, row_no, numeric)))
             epoch_days.add(ts_ms // MS_PER_DAY)
-            rows = row_no
+            low = ts_ms if low is None or ts_ms < low else low
+            high = ts_ms if high is None or ts_ms > high else high
+            staged.rows = row_no
             if row_no % 5000 == 0:
                 on_rows(5000)
-    on_rows(rows % 5000)
-    return rows, sorted(day_of_ms(day * MS_PER_DAY) for day in epoch_days)
+    on_rows(staged.rows % 5000)
+    staged.days = sorted(day_of_ms(day * MS_PER_DAY) for day in epoch_days)
+    staged.first_ts_ms, staged.last_ts_ms = low, high
+    return staged
 
 
 def _analyze(database_url: str, table: str, days: list[date]) -> None:
