@@ -53,6 +53,8 @@ class FakeExchange:
         self._faults = faults
         self._clock = clock
         self._caps_touch_fills = caps_touch_fills_at_trade_size
+        self.funding: dict[str, list[tuple[int, Decimal]]] = {}
+        """Funding settlements per market, (time in ms, rate), served by `GET /info/{market}/funding`."""
 
     def spec(self, market: str) -> MarketSpec:
         if market not in self.specs:
