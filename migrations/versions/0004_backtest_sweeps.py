@@ -1,8 +1,9 @@
-"""backtest sweeps: a sweep's runs, and each run's key so an equal run is not computed twice
+"""backtest sweeps (a sweep's runs, each run's key so an equal run is not computed twice) and md_funding
 
 Adds `backtest_sweep` (one grid or search), `backtest_sweep_run` (which runs a sweep holds, with
-their train/test split and search trial) and `backtest_run_key` (the digest of a run's data,
-params, settings and engine version, unique). New tables only: nothing stored is rewritten.
+their train/test split and search trial), `backtest_run_key` (the digest of a run's data,
+params, settings and engine version, unique) and `md_funding` (the venue's funding settlements per
+market, charged on the held position by backtests). New tables only: nothing stored is rewritten.
 
 Revision ID: 0004
 Revises: 0003
@@ -63,8 +64,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("run_key", name=op.f("pk_backtest_run_key")),
     )
 
+    op.create_table(
+        "md_funding",
+        sa.Column("exchange", sa.Text(), nullable=False),
+        sa.Column("symbol", sa.Text(), nullable=False),
+        sa.Column("ts", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "rate", sa.Numeric(), nullable=False, comment="funding rate applied at ts; a long pays rate x notional"
+        ),
+        sa.Column("received_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("exchange", "symbol", "ts", name=op.f("pk_md_funding")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("md_funding")
     op.drop_table("backtest_run_key")
     op.drop_index("ix_backtest_sweep_run_run_id", table_name="backtest_sweep_run")
     op.drop_table("backtest_sweep_run")

@@ -12,6 +12,7 @@ import math
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import pairwise
 
 
@@ -113,6 +114,14 @@ def gap_end_ms(gap: RecordedGap, book_ts_ms: array[int]) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
+class FundingRate:
+    """A funding settlement at `ts_ms`: a long pays `rate` times the notional held then (negative: it receives)."""
+
+    ts_ms: int
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class MarketTape:
     """Everything recorded for one market over one span, and where it came from.
 
@@ -128,6 +137,8 @@ class MarketTape:
     source: str = ""
     gaps: tuple[RecordedGap, ...] = ()
     """Recording gaps, by start time; not rows (they are not counted as events)."""
+    funding: tuple[FundingRate, ...] = ()
+    """Funding settlements, by time; not rows (the replay does not see them, the PnL does)."""
 
     def __post_init__(self) -> None:
         if not self.exchange or not self.symbol:
@@ -160,6 +171,8 @@ class MarketTape:
                 digest.update(column.tobytes())
         for gap in self.gaps:  # a tape without gaps keeps the digest it had before gaps were replayed
             digest.update(f"gap|{gap.stream}|{gap.kind}|{gap.from_ts_ms}|{gap.to_ts_ms}".encode())
+        for funding in self.funding:  # likewise without funding
+            digest.update(f"funding|{funding.ts_ms}|{funding.rate}".encode())
         return digest.hexdigest()
 
 

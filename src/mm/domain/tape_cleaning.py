@@ -59,6 +59,11 @@ def slice_tape(tape: MarketTape, start_ms: int | None, end_ms: int | None) -> Ma
         trades=_slice_trades(tape.trades, start_ms, end_ms),
         prices=_slice_prices(tape.prices, start_ms, end_ms),
         gaps=_slice_gaps(tape, start_ms, end_ms),
+        funding=tuple(
+            f
+            for f in tape.funding
+            if (start_ms is None or f.ts_ms >= start_ms) and (end_ms is None or f.ts_ms < end_ms)
+        ),
     )
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from mm.adapters.files.recorded_tape import read_book_columns, read_trade_columns
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
-from mm.adapters.postgres.tables import md_gap
-from mm.domain.market_tape import MarketTape, PriceColumns, RecordedGap
+from mm.adapters.postgres.tables import md_funding, md_gap
+from mm.domain.market_tape import FundingRate, MarketTape, PriceColumns, RecordedGap
 from mm.ports.errors import RecordNotFound
 
 _TS_MS = sql.SQL("floor(extract(epoch FROM ts) * 1000)::bigint AS ts_ms")
@@ -47,6 +47,7 @@ class PostgresRecordedMarketData:
                 trades_csv = await _copy_out(pg, "md_trade", _TRADE_COLUMNS, where)
                 prices_csv = await _copy_out(pg, "md_price", _PRICE_COLUMNS, where)
                 gaps = await _gaps(conn, exchange, symbol, start_ms, end_ms)
+                funding = await _funding(conn, exchange, symbol, start_ms, end_ms)
         book = read_book_columns(io.StringIO(book_csv), "md_bbo")
         if not len(book):
             raise RecordNotFound(f"no md_bbo rows for {exchange} {symbol} in [{start_ms}, {end_ms})")
@@ -58,7 +59,23 @@ class PostgresRecordedMarketData:
             prices=_price_columns(prices_csv),
             source=f"postgres:{exchange}/{symbol}/{start_ms}/{end_ms}",
             gaps=gaps,
+            funding=funding,
         )
+
+
+async def _funding(
+    conn: SqlAlchemyConnection, exchange: str, symbol: str, start_ms: int | None, end_ms: int | None
+) -> tuple[FundingRate, ...]:
+    """The funding settlements of the market within the span."""
+    query = select(md_funding.c.ts, md_funding.c.rate).where(
+        md_funding.c.exchange == exchange, md_funding.c.symbol == symbol
+    )
+    if start_ms is not None:
+        query = query.where(md_funding.c.ts >= to_datetime(start_ms))
+    if end_ms is not None:
+        query = query.where(md_funding.c.ts < to_datetime(end_ms))
+    rows = (await conn.execute(query.order_by(md_funding.c.ts))).all()
+    return tuple(FundingRate(to_epoch_ms(ts), rate) for ts, rate in rows)
 
 
 async def _gaps(

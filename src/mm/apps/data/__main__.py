@@ -1,4 +1,4 @@
-"""Composition root of `mm data import`.
+"""Composition root of `mm data import` (and the entry of `mm data export`).
 
 Exit codes: 0 imported (or already there), 1 a file's row, bytes or compression is bad (one line
 names the file and line; nothing of that file is stored: each file is one transaction), 2 bad
@@ -28,6 +28,10 @@ EXIT_MALFORMED = 1
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "export":
+        from mm.apps.data.export import run_export
+
+        return run_export(args)
     settings, problems = read_settings(CommonSettings)
     settings = settings_or_exit(settings, [*problems, *_file_problems(args.files)])
     configure_logging(settings.log_level, secrets=secret_values(settings))

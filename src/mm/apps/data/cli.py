@@ -29,4 +29,18 @@ def add_parser(subparsers: Any) -> None:
     importer.add_argument("files", nargs="+", type=Path, help="recorded files")
     importer.add_argument("--exchange", required=True, help="venue name to store with the rows, e.g. binance")
     importer.add_argument("--symbol", required=True, help="market to store with the rows, e.g. BTCUSDT")
+    exporter = actions.add_parser(
+        "export",
+        help="write md_* rows of one market for another engine (hftbacktest event arrays)",
+        description=(
+            "Write the recorded best bid/offer and trade rows of one market as hftbacktest's event array "
+            "(.npz, load with np.load(path)['data']), so data recorded by mm ingest replays in hftbacktest too."
+        ),
+    )
+    exporter.add_argument("--format", choices=("hftbacktest",), default="hftbacktest", help="output format")
+    exporter.add_argument("--exchange", required=True, help="venue of the rows, e.g. extended")
+    exporter.add_argument("--symbol", required=True, help="market of the rows, e.g. BTC-USD")
+    exporter.add_argument("--start", metavar="TIME", help="first instant, epoch ms or ISO 8601 (UTC)")
+    exporter.add_argument("--end", metavar="TIME", help="end instant (exclusive)")
+    exporter.add_argument("--out", type=Path, required=True, metavar="PATH", help="the .npz file to write")
     parser.set_defaults(run=_run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 from typing import Any
 
@@ -20,6 +21,7 @@ from mm.apps.ingestor.container import Container
 from mm.apps.ingestor.settings import IngestorSettings
 from mm.apps.settings import load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
+from mm.usecases.recording.record_funding import FundingRecorder
 from mm.usecases.recording.record_market_data import MarketDataRecorder
 
 EXIT_FAILED = 1
@@ -43,8 +45,9 @@ async def _main(settings: IngestorSettings) -> int:
             # Both hang off an async resource (the writer), so the container hands out futures.
             recorder: MarketDataRecorder = await _resolved(container.recorder())
             sink: PostgresMarketDataSink = await _resolved(container.sink())
+            funding: FundingRecorder = await _resolved(container.funding_recorder())
         try:
-            await _record_and_flush(recorder, sink, settings)
+            await _record_and_flush(recorder, funding, sink, settings)
         except Exception:  # the app's outermost loop: what was received is flushed; fail loudly
             structlog.get_logger().exception("ingestor_failed")
             return EXIT_FAILED
@@ -54,11 +57,16 @@ async def _main(settings: IngestorSettings) -> int:
 
 
 async def _record_and_flush(
-    recorder: MarketDataRecorder, sink: PostgresMarketDataSink, settings: IngestorSettings
+    recorder: MarketDataRecorder, funding: FundingRecorder, sink: PostgresMarketDataSink, settings: IngestorSettings
 ) -> None:
+    # Funding settles hourly: its REST poll runs beside the streams and stops with them.
+    funding_task = asyncio.create_task(funding.run(settings.symbols))
     try:
         await _record_until_signalled(recorder, settings)
     finally:
+        funding_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await funding_task
         await sink.aclose()  # flush, after a failure too: stored, or spooled for the next run
         structlog.get_logger().info("ingestor_flushed", spooled_batches=sink.spool.pending_batches)
 

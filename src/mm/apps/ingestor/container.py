@@ -13,13 +13,16 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from mm.adapters.extended import ExtendedEndpoints, ExtendedMarketDataFeed, ExtendedNetwork
+from mm.adapters.extended.funding_history import ExtendedFundingHistory
 from mm.adapters.extended.market_listing import ExtendedMarketListing
 from mm.adapters.observability.prometheus import PrometheusMetrics
+from mm.adapters.postgres.funding_rate_store import PostgresFundingRateStore
 from mm.adapters.postgres.ingest.batch import RecordingSource
 from mm.adapters.postgres.ingest.market_data_sink import PostgresMarketDataSink, WriterSettings
 from mm.apps._shared import SharedContainer
 from mm.apps.ingestor.settings import IngestorSettings
 from mm.ports.clock import Clock
+from mm.usecases.recording.record_funding import FundingRecorder
 from mm.usecases.recording.record_market_data import MarketDataRecorder, RecorderConfig
 
 
@@ -109,4 +112,11 @@ class Container(containers.DeclarativeContainer):
         sink=sink,
         metrics=shared.metrics,
         config=providers.Singleton(recorder_config_of, settings=settings),
+    )
+    funding_recorder = providers.Factory(
+        FundingRecorder,
+        exchange=settings.provided.exchange,
+        source=providers.Singleton(ExtendedFundingHistory, endpoints=endpoints),
+        store=providers.Singleton(PostgresFundingRateStore, engine=shared.engine),
+        clock=shared.clock,
     )

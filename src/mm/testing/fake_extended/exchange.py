@@ -55,6 +55,8 @@ class FakeExchange:
         self._caps_touch_fills = caps_touch_fills_at_trade_size
         self.received_orders: list[PlaceOrderRequest] = []
         """Every well-formed order request that arrived, accepted or refused: what a client tried to send."""
+        self.funding: dict[str, list[tuple[int, Decimal]]] = {}
+        """Funding settlements per market, (time in ms, rate), served by `GET /info/{market}/funding`."""
 
     def spec(self, market: str) -> MarketSpec:
         if market not in self.specs:

@@ -83,6 +83,7 @@ class FakeRestApi:
         for method, path, handler in [
             (get, "/info/markets", self._markets),
             (get, "/info/markets/{market}/orderbook", self._orderbook),
+            (get, "/info/{market}/funding", self._funding),
             (get, "/user/account/info", self._account_info),
             (get, "/user/fees", self._fees),
             (post, "/user/order", self._place_order),
@@ -140,6 +141,18 @@ class FakeRestApi:
         wanted = request.query.getall("market", [])
         specs = [s for name, s in self._exchange.specs.items() if not wanted or name in wanted]
         return ok([market_payload(spec, self._exchange.books[spec.name]) for spec in specs])
+
+    async def _funding(self, request: web.Request) -> web.Response:
+        """Funding history as the venue serves it: `{m, T, f}` items (T in ms), newest first."""
+        spec = self._exchange.spec(request.match_info["market"])
+        start_ms = _int_param(request.query.get("startTime", "0"), "startTime")
+        end_ms = _int_param(request.query.get("endTime", str(2**62)), "endTime")
+        history = [
+            {"m": spec.name, "T": ts_ms, "f": str(rate)}
+            for ts_ms, rate in self._exchange.funding.get(spec.name, [])
+            if start_ms <= ts_ms <= end_ms
+        ]
+        return ok(sorted(history, key=lambda item: -int(item["T"])))
 
     async def _orderbook(self, request: web.Request) -> web.Response:
         spec = self._exchange.spec(request.match_info["market"])

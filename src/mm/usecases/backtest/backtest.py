@@ -39,7 +39,7 @@ from mm.usecases.backtest.results import (
     pause_intervals,
     pnl_samples,
 )
-from mm.usecases.backtest.run_analysis import run_analysis
+from mm.usecases.backtest.run_analysis import funding_payments, run_analysis
 from mm.usecases.backtest.simulated_executor import ReplayTiming
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.quote_engine import QuoteEngine
@@ -194,6 +194,7 @@ def replay_tape(
     summary = _summary(
         counts=log.counts, fills=fills, intervals=intervals, pauses=pauses, tape=tape, wall_seconds=wall_seconds
     )
+    funding = funding_payments(tape)
     summary |= run_analysis(
         fills=fills,
         book=tape.book,
@@ -202,7 +203,10 @@ def replay_tape(
         start_ms=start_ms,
         end_ms=end_ms,
         final_mid=_last_mid(tape),
+        funding=funding,
     )
+    if funding:  # the held position paid (or earned) funding: part of the marked PnL
+        summary["mtm_pnl"] = str(Decimal(summary["mtm_pnl"]) + Decimal(summary["attribution"]["funding"]))
     record = BacktestRunRecord(
         exchange=spec.exchange,
         symbol=spec.symbol,

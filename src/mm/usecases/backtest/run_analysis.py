@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from mm.domain.backtest_run import BacktestFill
-from mm.domain.market_tape import BookColumns
+from mm.domain.market_tape import BookColumns, MarketTape
 from mm.domain.pnl_attribution import AttributedFill, FundingPayment, attribute_pnl, funding_paid
 from mm.domain.run_risk import (
     covered_fraction,
@@ -77,6 +77,24 @@ def _mid_at(book: BookColumns, ts_ms: int) -> float | None:
         return None
     bid, ask = book.bid_px[row], book.ask_px[row]
     return None if math.isnan(bid) or math.isnan(ask) else (bid + ask) / 2
+
+
+def funding_payments(tape: MarketTape) -> list[FundingPayment]:
+    """Each funding settlement of the tape priced at the mark then (the mid when the tape has no mark);
+    a settlement with neither is skipped (nothing to value the position at)."""
+    marks = [
+        (ts, px)
+        for ts, is_mark, px in zip(tape.prices.ts_ms, tape.prices.is_mark, tape.prices.px, strict=True)
+        if is_mark
+    ]
+    mark_ts = [ts for ts, _ in marks]
+    payments: list[FundingPayment] = []
+    for funding in tape.funding:
+        row = bisect_right(mark_ts, funding.ts_ms) - 1
+        price = marks[row][1] if row >= 0 else _mid_at(tape.book, funding.ts_ms)
+        if price is not None:
+            payments.append(FundingPayment(funding.ts_ms, funding.rate, Decimal(repr(price))))
+    return payments
 
 
 def two_sided_quote_intervals(quotes: Sequence[QuoteChange], end_ms: int) -> list[tuple[int, int]]:

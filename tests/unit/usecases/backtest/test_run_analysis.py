@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from mm.domain.backtest_run import BacktestFill
 from mm.domain.fill_summary import EnrichedFill, FillRecord
-from mm.domain.market_tape import BookColumns
+from mm.domain.market_tape import BookColumns, FundingRate, MarketTape, PriceColumns
 from mm.domain.pnl_attribution import FundingPayment
 from mm.domain.side import Side
-from mm.usecases.backtest.replay_log import QuoteChange
-from mm.usecases.backtest.run_analysis import minute_marks, two_sided_quote_intervals
+from mm.usecases.backtest.replay_log import QuoteChange, ReplayCounts
+from mm.usecases.backtest.run_analysis import funding_payments, minute_marks, run_analysis, two_sided_quote_intervals
 
 D = Decimal
 
@@ -51,3 +51,38 @@ def test_two_sided_stretches_merge_and_skip_one_sided_quotes() -> None:
     ]
 
     assert two_sided_quote_intervals(quotes, 50) == [(0, 20), (30, 50)]
+
+
+def test_funding_is_priced_at_the_mark_and_else_at_the_mid() -> None:
+    tape = MarketTape(
+        "x",
+        "BTC",
+        book([(0, 99.0, 101.0)]),
+        prices=PriceColumns(array("q", [0, 500]), array("b", [0, 1]), array("d", [90.0, 102.0])),
+        funding=(FundingRate(100, D("0.001")), FundingRate(1_000, D("0.002"))),
+    )
+
+    assert funding_payments(tape) == [
+        FundingPayment(100, D("0.001"), D("100.0")),  # no mark yet (the first price is an index): the mid
+        FundingPayment(1_000, D("0.002"), D("102.0")),
+    ]
+
+
+def test_a_held_position_is_charged_its_funding_in_the_run_analysis() -> None:
+    tape_book = book([(0, 99.0, 101.0)])
+    fills = [bought(1_000, "100", "2", "2")]
+    funding = [FundingPayment(3_600_000, D("0.0001"), D("100"))]
+
+    analysis = run_analysis(
+        fills=fills,
+        book=tape_book,
+        quotes=[],
+        counts=ReplayCounts(),
+        start_ms=0,
+        end_ms=4_000_000,
+        final_mid=D(100),
+        funding=funding,
+    )
+
+    assert D(analysis["attribution"]["funding"]) == D("-0.02")
+    assert D(analysis["attribution"]["total"]) == D("-0.02")

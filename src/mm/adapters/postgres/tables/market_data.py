@@ -144,3 +144,14 @@ latest_price = Table(
     created_now("updated_at"),
     PrimaryKeyConstraint("exchange", "symbol", "kind"),
 )
+
+md_funding = Table(
+    "md_funding",
+    metadata,
+    Column("exchange", Text, nullable=False),
+    Column("symbol", Text, nullable=False),
+    timestamp("ts"),
+    Column("rate", Numeric, nullable=False, comment="funding rate applied at ts; a long pays rate x notional"),
+    created_now("received_at"),
+    PrimaryKeyConstraint("exchange", "symbol", "ts"),
+)
