@@ -27,11 +27,11 @@ from rich.live import Live
 from mm.apps.async_providers import resolved, settle
 from mm.apps.demo import cast
 from mm.apps.demo.children import Child, read_settings_block
-from mm.apps.demo.recording import recording_of, replay_seconds
+from mm.apps.demo.recording import RecordingMissing, recording_of, replay_seconds
 from mm.apps.demo.reflections import ReflectionRuns
 from mm.apps.demo.settings import DemoSettings
 from mm.apps.demo.show import Board, live_view, summary_view
-from mm.apps.settings import load_settings
+from mm.apps.settings import exit_bad_settings, load_settings
 from mm.apps.startup import init_resources_shared_first, startup_boundary
 from mm.apps.status.render import console_for
 
@@ -61,11 +61,14 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(DemoSettings)
     # The terminal is the live view's; the demo's own INFO lines would tear it. Its children log to files.
     quiet = settings.model_copy(update={"log_level": "WARNING"})
-    return asyncio.run(_main(args, quiet))
+    try:
+        recording = recording_of(args)
+    except RecordingMissing as error:
+        exit_bad_settings(f"bad options: {error}")
+    return asyncio.run(_main(args, recording, quiet))
 
 
-async def _main(args: argparse.Namespace, settings: DemoSettings) -> int:
-    recording = recording_of(args)
+async def _main(args: argparse.Namespace, recording: cast.Recording, settings: DemoSettings) -> int:
     total_s = args.minutes * 60 if args.minutes else replay_seconds(recording.prefix, args.speed)
     demo = _Demo(recording, settings.run_home(datetime.now(UTC)), args.speed, console_for(sys.stdout))
     return await demo.perform(settings, total_s)
