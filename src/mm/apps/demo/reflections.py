@@ -20,8 +20,8 @@ from mm.ports.clock import Clock
 
 FIRST_RUN_AFTER_S = 20.0
 """Time for the first fills and their 10 s markouts to be summarized before the first reflection."""
-RUN_EVERY_S = 15.0
-"""Seconds from the end of one run to the start of the next."""
+RUN_EVERY_S = 10.0
+"""Seconds from the end of one run to the start of the next (a run itself takes a few seconds)."""
 
 
 @dataclass(slots=True)
@@ -31,6 +31,7 @@ class ReflectionTally:
     runs: int = 0
     failed: int = 0
     last_exit_code: int | None = None
+    last_outcome: str = ""
     is_running: bool = False
 
     def line(self) -> str:
@@ -38,7 +39,8 @@ class ReflectionTally:
             return f"running (run {self.runs + 1})"
         if self.runs == 0:
             return "first run soon"
-        return f"{self.runs} run(s), last exit {self.last_exit_code}"
+        outcome = self.last_outcome if self.last_exit_code == 0 else f"exit {self.last_exit_code}"
+        return f"{self.runs} run(s), last: {outcome}"
 
     @property
     def exit_code(self) -> int:
@@ -90,16 +92,25 @@ class ReflectionRuns:
         self._current = child
         self.tally.is_running = True
         try:
-            await child.start()
+            await child.start(stdout_pipe=True)
             assert child.process is not None
+            assert child.process.stdout is not None
+            printed = (await child.process.stdout.read()).decode(errors="replace")
             exit_code: int | None = await child.process.wait()
         finally:
             self._current = None
             self.tally.is_running = False
         self.tally.runs += 1
         self.tally.last_exit_code = exit_code
+        self.tally.last_outcome = outcome_of(printed)
         if exit_code != 0:
             self.tally.failed += 1
+
+
+def outcome_of(printed: str) -> str:
+    """`stored`, `no_change`, `no_activity`, ...: the outcome `mm reflect` printed last, after its window."""
+    outcomes = [line.split(": ", 1)[1].split()[:1] for line in printed.splitlines() if ": " in line]
+    return outcomes[-1][0] if outcomes and outcomes[-1] else "nothing printed"
 
 
 async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
