@@ -103,15 +103,18 @@ class _Demo:
                         await self.venue.start(stdout_pipe=True)
                         engine, reader, clock = await self._open_database(settings, resources)
                         live.update(live_view(self.board))
-                        await self._start_apps(engine, clock)
-                        await self._watch(live, reader, clock, total_s)
+                        if not self.stop.is_set():  # Ctrl-C while the database started: start nothing more
+                            await self._start_apps(clock)
+                            await self._watch(live, reader, clock, total_s)
                     finally:
                         self.board.note = "stopping: every app in turn, then the venue"
                         live.update(live_view(self.board))
                         exit_codes = await self._stop_all()
-                        open_orders = self.board.open_orders
+                        # No app started (Ctrl-C during start-up): nothing of ours can rest at the venue.
+                        open_orders = self.board.open_orders if self.apps else 0
                 self._report_exits()
-                exit_codes["summarize (last run)"] = await self._last_summary()
+                if self.apps:
+                    exit_codes["summarize (last run)"] = await self._last_summary()
                 await self._close(exit_codes, open_orders, engine, reader, clock)
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
@@ -139,7 +142,7 @@ class _Demo:
         self.board.note = "database ready; waiting for the fake venue"
         return engine, reader, container.shared.clock()
 
-    async def _start_apps(self, engine: AsyncEngine, clock: Clock) -> None:
+    async def _start_apps(self, clock: Clock) -> None:
         self.venue_settings = await read_settings_block(self.venue, timeout_s=_VENUE_SETTINGS_TIMEOUT_S)
         for child in cast.apps(self.venue_settings, self.stage):
             await child.start()
@@ -170,16 +173,19 @@ class _Demo:
         exit_codes: dict[str, int | None] = {}
         if self.reflections is not None:
             exit_codes[f"reflect ({self.reflections.tally.runs} runs)"] = await self.reflections.stop()
-        for child in reversed(self.apps):
-            exit_codes[child.name] = await child.stop(_STOP_TIMEOUT_S)
-        if self.venue_settings:
-            self.board.open_orders = await _open_orders(self.venue_settings)
-        exit_codes[self.venue.name] = await self.venue.stop(_STOP_TIMEOUT_S)
+        for child in [*reversed(self.apps), self.venue]:
+            if child is self.venue and self.venue_settings:
+                self.board.open_orders = await _open_orders(self.venue_settings)
+            code = await child.stop(_STOP_TIMEOUT_S)
+            # Stopped before it could start (Ctrl-C soon after the start): clean; the venue's answer covers orders.
+            exit_codes[f"{child.name} (stopped while starting)" if child.stopped_while_starting else child.name] = (
+                0 if child.stopped_while_starting else code
+            )
         return exit_codes
 
     def _report_exits(self) -> None:
         for child in self.board.children:
-            if child.exit_code not in (0, None) and child.process is not None:
+            if child.exit_code not in (0, None) and not child.stopped_while_starting:
                 self.console.print(f"[red]{child.name} exited with {child.exit_code}:[/red]\n{child.log_tail()}")
 
     async def _last_summary(self) -> int | None:
