@@ -172,7 +172,8 @@ class _Demo:
     async def _stop_all(self) -> dict[str, int | None]:
         exit_codes: dict[str, int | None] = {}
         if self.reflections is not None:
-            exit_codes[f"reflect ({self.reflections.tally.runs} runs)"] = await self.reflections.stop()
+            reflect_code = await self.reflections.stop()  # a run in progress finishes first, and counts
+            exit_codes[f"reflect ({self.reflections.tally.runs} runs)"] = reflect_code
         for child in [*reversed(self.apps), self.venue]:
             if child is self.venue and self.venue_settings:
                 self.board.open_orders = await _open_orders(self.venue_settings)
