@@ -23,3 +23,6 @@ def add_fake_exchange_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--step", type=Decimal, default=Decimal("0.00001"), help="minOrderSizeChange")
     parser.add_argument("--min-size", type=Decimal, default=Decimal("0.0001"), help="minOrderSize")
     parser.add_argument("--exit-after-replay", action="store_true", help="stop once the replay has ended")
+    parser.add_argument(
+        "--repeat", action="store_true", help="start the recording again at its end (shifted in time), until stopped"
+    )

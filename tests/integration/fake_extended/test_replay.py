@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import time
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from websockets.asyncio.client import connect
 
 import mm
 from mm.testing.fake_extended import FakeExtendedServer, MarketSpec, OrderStatus
+from mm.testing.fake_extended.replay import repeated_events
 
 from .conftest import PlaceOrder
 from .stream_reading import recv_frame, recv_frames
@@ -110,3 +112,10 @@ async def test_a_background_replay_is_cancelled_when_the_server_closes() -> None
         replay = server.start_replay(SHIPPED_SLICE, speed=1.0)
 
     assert replay.cancelled()
+
+
+def test_a_repeated_replay_starts_the_set_again_after_its_end_without_going_back_in_time(tmp_path: Path) -> None:
+    prefix = write_recording(tmp_path, ["1000,84000,1,84010,2", "1004,84002,1,84011,2"], ["1002,84010,0.1,buy"])
+    events = list(islice(repeated_events(prefix), 7))
+    assert [event.ts_ms for event in events] == [1000, 1002, 1004, 1005, 1007, 1009, 1010]
+    assert [getattr(event, "bid_px", None) for event in events[3:5]] == [Decimal(84000), None]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.integration.status.seeding import seed_market
@@ -75,3 +77,19 @@ def test_watch_refreshes_until_sigterm_and_exits_0(tmp_path: Path, database_url:
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert all(document["markets"][0]["symbol"] == symbol for document in documents)
+
+
+def test_a_silent_app_is_stale_beside_a_live_one_in_the_table_and_the_json(tmp_path: Path, database_url: str) -> None:
+    exchange, symbol = an_id("cli"), a_symbol()
+    seed_market(database_url, exchange, symbol)  # every app last wrote long ago; the reflector never
+    with psycopg.connect(database_url) as conn:  # the ingestor is writing now
+        conn.execute("UPDATE latest_top SET updated_at = now() WHERE exchange = %s AND symbol = %s", (exchange, symbol))
+    env = _env(tmp_path, DATABASE_URL=database_url, EXCHANGE=exchange)
+    document = json.loads(_status(["--json"], env, tmp_path).stdout)
+    stale = {app["app"]: app["is_stale"] for app in document["apps"]}
+    assert stale == {"ingestor": False, "executor": True, "summarizer": True, "reflector": True}
+    assert {app["app"]: app["last_write"] for app in document["apps"]}["reflector"] is None
+    table = _status([], env, tmp_path).stdout
+    assert "reflector never STALE" in table
+    assert re.search(r"ingestor \d+s ago(?! STALE)", table), table
+    assert table.count("STALE") == 3

@@ -45,36 +45,38 @@ class Recording:
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """Where the demo runs: its database, its folder and the replay speed."""
+    """Where the demo's apps run: their database and the run's folder."""
 
     database_url: str
     home: Path
-    speed: float
 
     @property
     def log_dir(self) -> Path:
-        return self.home / "logs"
+        return log_dir_of(self.home)
+
+
+def log_dir_of(home: Path) -> Path:
+    """Every child's log file, and the reflector's reasoning files, under the run's folder."""
+    return home / "logs"
+
+
+def _home_env(home: Path, environ: Mapping[str, str]) -> dict[str, str]:
+    kept = {k: v for k, v in environ.items() if not k.startswith("EXTENDED_") and k not in _OWN_SETTINGS}
+    return {**kept, "MM_HOME": str(home), "LOG_DIR": str(log_dir_of(home)), "EXCHANGE": "extended", "APP_ENV": "dev"}
 
 
 def _base_env(stage: Stage, environ: Mapping[str, str]) -> dict[str, str]:
-    kept = {k: v for k, v in environ.items() if not k.startswith("EXTENDED_") and k not in _OWN_SETTINGS}
-    return {
-        **kept,
-        "DATABASE_URL": stage.database_url,
-        "MM_HOME": str(stage.home),
-        "LOG_DIR": str(stage.log_dir),
-        "EXCHANGE": "extended",
-        "APP_ENV": "dev",
-    }
+    return {**_home_env(stage.home, environ), "DATABASE_URL": stage.database_url}
 
 
-def fake_venue(recording: Recording, stage: Stage, environ: Mapping[str, str] = os.environ) -> Child:
+def fake_venue(recording: Recording, home: Path, speed: float, environ: Mapping[str, str] = os.environ) -> Child:
+    """The venue needs no database: it starts while the database does."""
     args = (
         "fake-exchange",
         "--data",
         str(recording.prefix),
         "--speed",
-        str(stage.speed),
+        str(speed),
         "--market",
         recording.market,
         "--tick",
@@ -83,8 +85,9 @@ def fake_venue(recording: Recording, stage: Stage, environ: Mapping[str, str] = 
         str(recording.step_size),
         "--min-size",
         str(recording.min_order_size),
+        "--repeat",  # a demo longer than the recording goes on with it, rather than on a stale book
     )
-    return Child("fake-exchange", args, _base_env(stage, environ), stage.log_dir / "fake-exchange.log")
+    return Child("fake-exchange", args, _home_env(home, environ), log_dir_of(home) / "fake-exchange.log")
 
 
 DEMO_REFLECTION = {
@@ -100,7 +103,7 @@ window closes 75 s after its minute ends, the executor checks every 10 s (with a
 
 
 def apps(venue_settings: Mapping[str, str], stage: Stage, environ: Mapping[str, str] = os.environ) -> list[Child]:
-    """The four apps in start order: recorder first, so the executor's first book is already stored."""
+    """The long-running apps in start order: recorder first, so the executor's first book is already stored."""
     child = _cast_member(venue_settings, stage, environ)
     return [
         child("ingest", ("ingest",)),

@@ -24,6 +24,7 @@ class Child:
     env: dict[str, str]
     log_path: Path
     process: asyncio.subprocess.Process | None = field(default=None, repr=False)
+    was_terminated: bool = field(default=False, repr=False)
 
     async def start(self, *, stdout_pipe: bool = False) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +56,7 @@ class Child:
         if self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.send_signal(signal.SIGTERM)
+                self.was_terminated = True
             try:
                 await asyncio.wait_for(self.process.wait(), timeout_s)
             except TimeoutError:
@@ -62,6 +64,11 @@ class Child:
                     self.process.kill()
                 await self.process.wait()
         return self.process.returncode
+
+    @property
+    def stopped_while_starting(self) -> bool:
+        """Our SIGTERM ended it before it set its own handler: it was still importing, nothing to clean up."""
+        return self.was_terminated and self.exit_code == -signal.SIGTERM
 
     def log_tail(self, lines: int = 5) -> str:
         """The last lines of the child's log, for the one line that says why the demo stopped."""

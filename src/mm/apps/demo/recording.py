@@ -7,7 +7,6 @@ import gzip
 from decimal import Decimal
 from pathlib import Path
 
-from mm.adapters.files.recorded_tape import recording_paths
 from mm.apps.backtest.shipped_slice import shipped_prefix
 from mm.apps.demo.cast import Recording
 
@@ -15,16 +14,30 @@ from mm.apps.demo.cast import Recording
 _SHIPPED_GRID = (Decimal("0.1"), Decimal("0.001"), Decimal("0.001"))
 
 
+class RecordingMissing(ValueError):
+    """`--data` names no recorded set with best bid/offer rows: a bad option, found before anything starts."""
+
+
 def recording_of(args: argparse.Namespace) -> Recording:
     if args.data is None:
         tick, step, min_size = _SHIPPED_GRID
         return Recording(shipped_prefix(), args.market, tick, step, min_size)
+    book_file(args.data)
     return Recording(args.data, args.market, args.tick, args.step, args.min_size)
+
+
+def book_file(prefix: Path) -> Path:
+    """`<prefix>.bbo.csv.gz` or `<prefix>.bbo.csv`: the venue's book needs it (trades alone are not a market)."""
+    for suffix in (".bbo.csv.gz", ".bbo.csv"):
+        candidate = prefix.with_name(prefix.name + suffix)
+        if candidate.is_file():
+            return candidate
+    raise RecordingMissing(f"--data {prefix}: no {prefix}.bbo.csv[.gz] (a recorded set of best bid/offer rows)")
 
 
 def replay_seconds(prefix: Path, speed: float) -> float:
     """How long the fake venue takes to replay the set at `speed` (its book's first to last row)."""
-    book, _trades = recording_paths(prefix)
+    book = book_file(prefix)
     opener = gzip.open if book.suffix == ".gz" else open
     with opener(book, "rt") as handle:
         handle.readline()

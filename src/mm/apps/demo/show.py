@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
+from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
@@ -13,17 +15,40 @@ from mm.apps.status.render import status_view
 from mm.domain.market_status import SystemStatus
 
 
-def live_view(status: SystemStatus, children: Sequence[Child], elapsed_s: float, total_s: float) -> RenderableType:
-    header = Text(f"mm demo  {elapsed_s:5.0f} s of {total_s:.0f} s   Ctrl-C stops cleanly\n", style="bold")
-    return Group(header, _children_line(children), status_view(status))
+@dataclass(slots=True)
+class Board:
+    """What the live view shows at a moment: the processes, the status read last, and a note while starting."""
+
+    children: Sequence[Child]
+    note: str = ""
+    status: SystemStatus | None = None
+    elapsed_s: float = 0.0
+    total_s: float | None = None
+    open_orders: int | None = field(default=None)
+
+
+def live_view(board: Board) -> RenderableType:
+    clock = "starting" if board.total_s is None else f"{board.elapsed_s:5.0f} s of {board.total_s:.0f} s"
+    header = Text(f"mm demo  {clock}   Ctrl-C stops cleanly\n", style="bold")
+    parts: list[RenderableType] = [header, _children_line(board.children)]
+    if board.note:
+        parts.append(Spinner("dots", Text(board.note, style="yellow")))
+    if board.status is not None:
+        parts.append(status_view(board.status))
+    return Group(*parts)
 
 
 def _children_line(children: Sequence[Child]) -> Text:
     text = Text()
     text.append("processes  ", style="bold")
     for child in children:
-        state = "running" if child.is_running else f"exited {child.exit_code}"
-        text.append(f"{child.name} ", style="green" if child.is_running else "red")
+        if child.process is None:
+            state, style = "starting", "yellow"
+        elif child.is_running:
+            state, style = "running", "green"
+        else:
+            state, style = f"exited {child.exit_code}", "red"
+        text.append(f"{child.name} ", style=style)
         text.append(f"{state}   ")
     return text
 

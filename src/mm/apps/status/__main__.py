@@ -23,6 +23,9 @@ from mm.ports.clock import Clock
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(StatusSettings)
+    if "log_level" not in settings.model_fields_set:
+        # Its output is the status; start-up lines (settings, database opened) would only push it off the screen.
+        settings = settings.model_copy(update={"log_level": "WARNING"})
     return asyncio.run(_main(args, settings))
 
 

@@ -5,6 +5,8 @@ Times are UTC ISO 8601; a markout is shown with how many fills it rests on, sinc
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -14,7 +16,7 @@ from rich.text import Text
 
 from mm.apps.time_text import iso_utc
 from mm.domain.day_pnl import DayPnl
-from mm.domain.market_status import FillLine, MarketStatus, SystemStatus
+from mm.domain.market_status import FillLine, MarketStatus, OpenGap, SystemStatus
 from mm.domain.mode import Mode
 from mm.domain.shadow_backtest import ShadowFigures
 
@@ -62,7 +64,7 @@ def _market_view(market: MarketStatus, now_ms: int) -> RenderableType:
     table.add_row("position", _position_text(market.pnl))
     table.add_row("PnL today", _pnl_text(market.pnl))
     table.add_row("fills", _fills_view(market.last_fills) if market.last_fills else Text("none yet"))
-    gaps = ", ".join(f"{gap.stream} {gap.kind} since {iso_utc(gap.from_ms)}" for gap in market.open_gaps)
+    gaps = _gaps_text(market.open_gaps)
     table.add_row("open gaps", Text(gaps, style="red") if gaps else Text("none"))
     table.add_row("proposal", _proposal_text(market))
     table.add_row("rollout", _rollout_text(market))
@@ -123,7 +125,7 @@ def _fills_view(fills: tuple[FillLine, ...]) -> Table:
             *(_bps(x) for x in (fill.markout_1s_bps, fill.markout_10s_bps, fill.markout_60s_bps)),
         )
     measured = sum(1 for fill in fills if fill.markout_10s_bps is not None)
-    table.caption = f"markouts measured on {measured} of the {len(fills)} fills shown"
+    table.caption = f"10 s markouts measured on {measured} of the {len(fills)} fills shown"
     return table
 
 
@@ -131,11 +133,37 @@ def _bps(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def _gaps_text(gaps: tuple[OpenGap, ...]) -> str:
+    """One entry per stream and kind, from its earliest open gap: apps that both saw a stream go quiet say so once."""
+    earliest: dict[tuple[str, str], int] = {}
+    counts: Counter[tuple[str, str]] = Counter()
+    for gap in gaps:
+        key = (gap.stream, gap.kind)
+        counts[key] += 1
+        earliest[key] = min(earliest.get(key, gap.from_ms), gap.from_ms)
+    return ", ".join(
+        f"{stream} {kind} since {iso_utc(from_ms)}"
+        + (f" ({counts[stream, kind]} open)" if counts[stream, kind] > 1 else "")
+        for (stream, kind), from_ms in sorted(earliest.items(), key=lambda item: item[1])
+    )
+
+
 def _proposal_text(market: MarketStatus) -> Text:
     proposal = market.last_proposal
     if proposal is None:
         return Text("none")
-    return Text(f"{proposal.status} {proposal.changes} ({proposal.proposal_id}, {iso_utc(proposal.created_ms)})")
+    return Text(
+        f"{proposal.status} {_changes_text(proposal.changes)} ({proposal.proposal_id}, {iso_utc(proposal.created_ms)})"
+    )
+
+
+def _changes_text(changes: str) -> str:
+    """`name -> value (reason)` per change; the stored JSON as it is when it is not a list of changes."""
+    try:
+        parsed = json.loads(changes)
+        return "; ".join(f"{change['name']} -> {change['new_value']:g} ({change['reason']})" for change in parsed)
+    except (ValueError, TypeError, KeyError):
+        return changes
 
 
 def _rollout_text(market: MarketStatus) -> Text:
@@ -209,7 +237,7 @@ def _market_json(market: MarketStatus) -> dict[str, Any]:
         "avg_entry_px": _str(pnl.basis.avg_entry_px) if pnl else None,
         "pnl_today": None
         if pnl is None
-        else {"realized": str(pnl.realized), "fees": str(pnl.fees), "marked": _str(pnl.marked)},
+        else {"realized": _money(pnl.realized), "fees": str(pnl.fees), "marked": _money(pnl.marked)},
         "last_fills": [
             {
                 "at": iso_utc(fill.ts_ms),
@@ -245,6 +273,14 @@ def _market_json(market: MarketStatus) -> dict[str, Any]:
             "shadow_proposed": market.last_rollout.shadow.proposed.to_mapping() if market.last_rollout.shadow else None,
         },
     }
+
+
+_MONEY_QUANTUM = Decimal("1e-8")
+
+
+def _money(value: Decimal | None) -> str | None:
+    """PnL to 1e-8: average entry prices divide, and 28 significant digits of it say nothing more."""
+    return None if value is None else str(value.quantize(_MONEY_QUANTUM))
 
 
 def _str(value: Decimal | None) -> str | None:

@@ -57,7 +57,9 @@ async def serve(args: argparse.Namespace) -> int:
         markets=[spec], host=args.host, rest_port=args.port, stream_port=args.stream_port
     ) as server:
         _announce(server, args.market)
-        replay = server.start_replay(args.data, speed=args.speed) if args.data is not None else None
+        replay = None
+        if args.data is not None:
+            replay = server.start_replay(args.data, speed=args.speed, repeat=args.repeat)
         if replay is not None and args.exit_after_replay:
             replay.add_done_callback(lambda _: stop.set())
         await stop.wait()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -77,6 +77,24 @@ def recorded_events(prefix: Path) -> Iterator[RecordedEvent]:
         sources.append(_trade_rows(trades))
     for _, _, event in heapq.merge(*sources, key=lambda row: (row[0], row[1])):
         yield event
+
+
+def repeated_events(prefix: Path) -> Iterator[RecordedEvent]:
+    """The data set over and over, each pass shifted in time to follow the last, so the clock never goes back.
+
+    The book jumps from the set's last prices to its first at each seam, as it would after a short outage.
+    """
+    offset_ms = 0
+    while True:
+        first_ts_ms: int | None = None
+        last_ts_ms = 0
+        for event in recorded_events(prefix):
+            first_ts_ms = event.ts_ms if first_ts_ms is None else first_ts_ms
+            last_ts_ms = event.ts_ms
+            yield replace(event, ts_ms=event.ts_ms + offset_ms)
+        if first_ts_ms is None:
+            return
+        offset_ms += last_ts_ms - first_ts_ms + 1
 
 
 class Replayer:

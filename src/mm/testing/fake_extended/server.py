@@ -32,7 +32,7 @@ from mm.testing.fake_extended.market import FakeMarket
 from mm.testing.fake_extended.market_payloads import print_payload
 from mm.testing.fake_extended.markets import BTC_USD, MarketSpec
 from mm.testing.fake_extended.prices import PriceDerivation
-from mm.testing.fake_extended.replay import Replayer, recorded_events
+from mm.testing.fake_extended.replay import Replayer, recorded_events, repeated_events
 from mm.testing.fake_extended.request_log import RequestLog
 from mm.testing.fake_extended.rest import API_PREFIX, FakeRestApi
 from mm.testing.fake_extended.stream_hub import STREAM_PREFIX, StreamHub, StreamKind, Subscription
@@ -192,17 +192,34 @@ class FakeExtendedServer:
         return StarkPerpetualAccount(c.vault, c.private_key_hex, c.public_key_hex, c.api_key)
 
     async def replay(
-        self, prefix: Path | str, *, speed: float = 0.0, market: str | None = None, limit: int | None = None
+        self,
+        prefix: Path | str,
+        *,
+        speed: float = 0.0,
+        market: str | None = None,
+        limit: int | None = None,
+        repeat: bool = False,
     ) -> int:
-        """Replay a recorded data set into `market` (default: the first); returns the events replayed."""
+        """Replay a recorded data set into `market` (default: the first); returns the events replayed.
+
+        `repeat` starts the set again at its end, for as long as the server runs (or up to `limit`).
+        """
         target = self.markets[market] if market else self.market
-        return await Replayer(target, self._clock, speed=speed).run(recorded_events(Path(prefix)), limit=limit)
+        events = repeated_events(Path(prefix)) if repeat else recorded_events(Path(prefix))
+        return await Replayer(target, self._clock, speed=speed).run(events, limit=limit)
 
     def start_replay(
-        self, prefix: Path | str, *, speed: float = 0.0, market: str | None = None, limit: int | None = None
+        self,
+        prefix: Path | str,
+        *,
+        speed: float = 0.0,
+        market: str | None = None,
+        limit: int | None = None,
+        repeat: bool = False,
     ) -> asyncio.Task[int]:
         """Replay in the background; the task is cancelled when the server closes."""
-        task = asyncio.get_running_loop().create_task(self.replay(prefix, speed=speed, market=market, limit=limit))
+        replay = self.replay(prefix, speed=speed, market=market, limit=limit, repeat=repeat)
+        task = asyncio.get_running_loop().create_task(replay)
         self._replays.add(task)
         task.add_done_callback(self._replays.discard)
         return task
