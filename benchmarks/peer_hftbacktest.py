@@ -87,7 +87,7 @@ def to_events(
     return out
 
 
-def _quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
+def quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
     from hftbacktest import GTX, LIMIT
     from numba import njit
 
@@ -138,7 +138,7 @@ def _quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
     return run
 
 
-def _backtest(events: NDArray[np.void], quoter: PeerQuoter):  # type: ignore[no-untyped-def]
+def backtest(events: NDArray[np.void], quoter: PeerQuoter):  # type: ignore[no-untyped-def]
     from hftbacktest import BacktestAsset, HashMapMarketDepthBacktest
 
     asset = (
@@ -157,11 +157,11 @@ def _backtest(events: NDArray[np.void], quoter: PeerQuoter):  # type: ignore[no-
 
 def run_peer(events: NDArray[np.void], quoter: PeerQuoter) -> PeerResult:
     """Run the quoter twice: once with numba's compile time, once compiled; count fills."""
-    loop = _quote_loop(quoter)
+    loop = quote_loop(quoter)
     timings: list[float] = []
     fills = 0
     for _ in range(2):
-        hbt = _backtest(events, quoter)
+        hbt = backtest(events, quoter)
         started = time.perf_counter()
         loop(hbt)
         timings.append(time.perf_counter() - started)

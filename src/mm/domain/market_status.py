@@ -37,7 +37,7 @@ HEARTBEAT_STALE_AFTER_MS: dict[App, int] = {
 """How long an app may go without a write before its heartbeat counts as stale."""
 
 
-@value
+@value(frozen=True)
 class Heartbeat:
     """An app's last write to the database, as epoch ms (None: it never wrote)."""
 
@@ -52,7 +52,7 @@ class Heartbeat:
         return age is None or age > HEARTBEAT_STALE_AFTER_MS[self.app]
 
 
-@value
+@value(frozen=True)
 class QuoteLine:
     """One of our resting orders as the executor last saved them."""
 
@@ -62,7 +62,7 @@ class QuoteLine:
     phase: str
 
 
-@value
+@value(frozen=True)
 class FillLine:
     """One of our fills with its markouts in bps (None until the summarizer has measured them)."""
 
@@ -76,7 +76,7 @@ class FillLine:
     markout_60s_bps: Decimal | None
 
 
-@value
+@value(frozen=True)
 class OpenGap:
     """A recording gap not yet marked recovered."""
 
@@ -85,7 +85,7 @@ class OpenGap:
     from_ms: int
 
 
-@value
+@value(frozen=True)
 class ProposalLine:
     """The reflector's latest proposal for the market."""
 
@@ -95,7 +95,7 @@ class ProposalLine:
     changes: str
 
 
-@value
+@value(frozen=True)
 class RolloutLine:
     """The executor's latest verdict on a proposal: applied, rejected or rolled back, with its reasons."""
 
@@ -105,7 +105,7 @@ class RolloutLine:
     reasons: tuple[str, ...]
 
 
-@value
+@value(frozen=True)
 class BookTop:
     """The best bid and ask the ingestor (or executor) last recorded."""
 
@@ -120,7 +120,7 @@ class BookTop:
         return (self.bid_px + self.ask_px) / 2
 
 
-@value
+@value(frozen=True)
 class MarketStatus:
     """One market at a glance. Fields are None where the database holds nothing for them yet."""
 
@@ -142,7 +142,7 @@ class MarketStatus:
         return self.mode is not None or self.book is not None or bool(self.last_fills)
 
 
-@value
+@value(frozen=True)
 class SystemStatus:
     """Every market asked for, and every app's heartbeat, read at `now_ms`."""
 

@@ -75,7 +75,7 @@ class RollingWindow:
             self._total -= self._values.popleft()
 
 
-@value
+@value(frozen=True)
 class VolatilityStats:
     """Realized mid volatility over the last 1 s and 10 s, in bps (not annualized, not per second).
 

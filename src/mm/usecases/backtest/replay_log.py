@@ -16,7 +16,7 @@ from mm.domain.quoting import DesiredQuote
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class QuoteChange:
     """From `ts_ms` on, the engine wanted these quotes resting (None: no order on that side)."""
 
