@@ -1,11 +1,18 @@
-"""Replay speed and fill fidelity of `mm backtest` against hftbacktest, on the recorded sets in ../shared/data.
+"""Replay speed of `mm backtest` against hftbacktest, compiled and pure engine, on the recorded sets in ../shared/data.
 
-For each set (default: the largest one by rows, plus Binance BTCUSDT, the cleanest): the replay of
-every row (an event = one best bid/offer change or one trade) through the executor's engine and the
-simulated exchange, once with the touch and once with the queue-position fill model, then the same
-rows and the same quoter in hftbacktest (PyPI `hftbacktest`, risk-averse queue model, no partial
-fills), timed with and without its numba compile time. Printed: events per second, the ratios,
-fill counts of all three, the hardware and a sha256 of the data files.
+For each set (default: the largest one by rows, plus Binance BTCUSDT, the cleanest) three child
+processes each load the rows once: `mm` on the compiled engine, `mm` on the pure-Python engine
+(`MM_PURE_PYTHON=1`), and the same quoter in hftbacktest (PyPI `hftbacktest`, risk-averse queue model,
+no partial fills). Then `--rounds` interleaved rounds ask each for one run in turn, so that a busy
+machine slows all three alike; medians are printed. Timed: the replay of every row (an event = one
+best bid/offer change or one trade) through the executor's engine and the simulated exchange (touch
+fill model), in CPU time of the process and on the wall clock; the scoring after it (markouts, PnL) is
+not timed. Printed: CPU and wall seconds, rows per CPU second, fills, strategy ticks and requests of
+each engine (the compiled and the pure engine must agree), the ratios to hftbacktest compiled (goal:
+compiled/hftbacktest >= 0.3 on the largest set, >= 0.15 on the others), hftbacktest's first run with
+numba's compile, the hardware and a sha256 of the data files. Then, unless `--no-single-run`, the
+single-run experience on every shared set (see single_run.py): `mm backtest` with its start-up
+against a script running the peer quoter with its imports and numba compile.
 
 The quoter is made comparable: a fixed half-spread (no volatility term, no skew, no DEFENSIVE
 widening, no calm period), replaced whenever its price changes (tolerance 0), request budgets
@@ -15,13 +22,10 @@ engine also waits 10 s for its volatility windows and pauses on a book older tha
 does neither. StandX asks are lifted by 0.09 (its book is floor-bucketed, see the data README)
 for both.
 
-numba compiles once per process: "incl. compile" is a cold first run only for the first set printed
-(the largest); for later sets it is a first run with numba already warm.
-
 `--half-spread-bps 0` quotes at the touch, as the peer's reference measurement did; the strategy's
 own lower bound is 0.1 bps, so that run sets the field past the bound on purpose (benchmark only).
 
-Run: `python benchmarks/bench_backtest.py [--sets NAME ...] [--half-spread-bps X] [--repeat N]`.
+Run: `python benchmarks/bench_backtest.py [--sets NAME ...] [--half-spread-bps X] [--rounds N] [--no-single-run]`.
 """
 
 from __future__ import annotations
@@ -372,7 +376,7 @@ def main() -> None:
     if not args.no_single_run:
         from single_run import single_runs
 
-        single_runs(DATA_DIR, args.half_spread_bps)
+        single_runs(DATA_DIR, comparable_params(args.half_spread_bps), ORDER_SIZE, MAX_POSITION, REQUOTE_MS)
 
 
 if __name__ == "__main__":
