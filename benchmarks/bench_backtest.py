@@ -52,7 +52,7 @@ from mm.domain.params import StrategyParams
 from mm.engine_build import PURE_ENV
 from mm.usecases.backtest.backtest import BacktestSpec, instrument_for, prepare_tape, replay_tape
 from mm.usecases.trading.engine_config import EngineConfig
-from peer_hftbacktest import PeerQuoter, to_events  # the sibling module: run as a script
+from peer_hftbacktest import PeerQuoter, events_from_columns  # the sibling module: run as a script
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIDELITY_SET = "binance_usdm_btcusdt_20240808"
@@ -128,7 +128,7 @@ def comparable_params(half_spread_bps: float) -> StrategyParams:
 def peer_events(tape: MarketTape) -> np.ndarray:
     book, trades = tape.book, tape.trades
     live = np.frombuffer(trades.is_history, dtype=np.int8) == 0
-    return to_events(
+    return events_from_columns(
         np.frombuffer(book.ts_ms, dtype=np.int64),
         np.frombuffer(book.bid_px, dtype=np.float64),
         np.frombuffer(book.bid_sz, dtype=np.float64),
