@@ -40,7 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -161,17 +161,10 @@ class Timed:
     fills: int = 0
     ticks: int = 0
     requests: int = 0
+    skipped: int = 0
 
     def line(self) -> str:
-        return json.dumps(
-            {
-                "cpu_s": self.cpu_s,
-                "wall_s": self.wall_s,
-                "fills": self.fills,
-                "ticks": self.ticks,
-                "requests": self.requests,
-            }
-        )
+        return json.dumps(asdict(self))
 
 
 def replay_once(tape: MarketTape, spec: BacktestSpec) -> Timed:
@@ -194,6 +187,7 @@ def replay_once(tape: MarketTape, spec: BacktestSpec) -> Timed:
         fills=int(result.summary["fills"]),
         ticks=counts.ticks,
         requests=counts.places + counts.replaces + counts.cancels + counts.cancel_alls,
+        skipped=counts.skipped_ticks,
     )
 
 
@@ -343,6 +337,10 @@ def _print_set(
         if worker is compiled:
             verdict = f"  (goal >= {goal}: {'met' if cpu_ratio >= goal else 'NOT met'})"
         print(f"  ratio {worker.label} / hftbacktest compiled: CPU {cpu_ratio:.3f}, wall {wall_ratio:.3f}{verdict}")
+    last = compiled.runs[-1]
+    print(
+        f"  ticks skipped as unchanged (output reused, see QuoteEngine._tick_inputs): {int(last['skipped']):,} of {int(last['ticks']):,}"
+    )
     same = {tuple(int(r[k]) for k in ("fills", "ticks", "requests")) for r in compiled.runs + pure.runs}
     print(
         f"  compiled and pure: fills, ticks and requests {'identical' if len(same) == 1 else 'DIFFER: ' + str(sorted(same))}"

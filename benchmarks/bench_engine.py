@@ -141,12 +141,12 @@ def replay(
                 command_ns.append(elapsed)
                 command_cpu_ns.append(elapsed_cpu)
             venue.answer(commands, ts_ms)
-        decision_before = engine.last_decision
+        ticks_before = engine.tick_count
         started, started_cpu = wall(), cpu()
         commands = feed(index, ts_ms)
         elapsed, elapsed_cpu = wall() - started, cpu() - started_cpu
         all_ns.append(elapsed)
-        if engine.last_decision is not decision_before:
+        if engine.tick_count != ticks_before:
             tick_ns.append(elapsed)
         if _has_orders(commands):
             command_ns.append(elapsed)

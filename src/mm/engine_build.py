@@ -128,6 +128,11 @@ def stale_modules(root: Path = _SRC_ROOT, modules: Sequence[str] = COMPILED_MODU
 def _inspect() -> EngineBuild:
     if os.environ.get(PURE_ENV, "") == "1":
         return EngineBuild(False, f"{PURE_ENV}=1")
+    return build_on_disk()
+
+
+def build_on_disk() -> EngineBuild:
+    """What the install holds, whatever the environment asks for: complete and fresh extensions, or why not."""
     built = [module for module in COMPILED_MODULES if _extension(module) is not None]
     if not built:
         return EngineBuild(False, "not compiled: built without a C compiler or with MM_PURE_PYTHON=1")

@@ -35,7 +35,7 @@ class RollingWindow:
     a native operation, and one eviction is a compare and an add.
     """
 
-    __slots__ = ("_head", "_stamps", "_total", "_values", "length_ms")
+    __slots__ = ("_head", "_stamps", "_total", "_values", "length_ms", "version")
 
     def __init__(self, length_ms: int) -> None:
         if length_ms <= 0:
@@ -45,6 +45,8 @@ class RollingWindow:
         self._values: list[int] = []
         self._head = 0
         self._total = 0
+        self.version = 0
+        """Counts every change of what the window holds (an add, an eviction, a clear)."""
 
     def add(self, ts_ms: int, value: int = 1) -> None:
         stamps = self._stamps
@@ -58,6 +60,13 @@ class RollingWindow:
         stamps.append(ts_ms)
         self._values.append(value)
         self._total += value
+        self.version += 1
+
+    def next_expiry_ms(self) -> int | None:
+        """When the oldest value held leaves the window (None: it holds none): until then only an add changes it."""
+        if self._head < len(self._stamps):
+            return self._stamps[self._head] + self.length_ms
+        return None
 
     def count(self, now_ts_ms: int) -> int:
         self._evict(now_ts_ms)
@@ -76,6 +85,7 @@ class RollingWindow:
         self._values.clear()
         self._head = 0
         self._total = 0
+        self.version += 1
 
     def _evict(self, now_ts_ms: int) -> None:
         stamps, values = self._stamps, self._values
@@ -84,6 +94,9 @@ class RollingWindow:
         while head < end and stamps[head] <= oldest_kept:
             total -= values[head]
             head += 1
+        if head == self._head:
+            return
+        self.version += 1
         self._total = total
         if head >= _COMPACT_AT and head * 2 >= end:
             del stamps[:head]
@@ -154,6 +167,40 @@ class _TwoWindows:
     def short_total(self) -> int:
         return self._short_total
 
+    def totals(self) -> tuple[int, int]:
+        """The 1 s and 10 s sums as of the last add or eviction (no eviction here)."""
+        return self._short_total, self._long_total
+
+    def held(self) -> int:
+        """Samples in the 10 s window as of the last add or eviction."""
+        return len(self._stamps) - self._long_head
+
+    def next_change_ms(self, min_samples: int) -> int | None:
+        """The first instant a sum changes or the 10 s count falls below `min_samples` by time alone (None: never).
+
+        A sample whose squared return is 0 leaves a sum unchanged: only the first non-zero sample
+        of each window counts, and the sample whose leaving takes the count under the minimum.
+        """
+        stamps, values = self._stamps, self._values
+        end = len(stamps)
+        until: int | None = None
+        index = self._short_head
+        while index < end and values[index] == 0:
+            index += 1
+        if index < end:
+            until = stamps[index] + self._short_ms
+        index = self._long_head
+        while index < end and values[index] == 0:
+            index += 1
+        if index < end:
+            expiry = stamps[index] + self._long_ms
+            until = expiry if until is None else min(until, expiry)
+        held = end - self._long_head
+        if 0 < min_samples <= held:
+            expiry = stamps[self._long_head + held - min_samples] + self._long_ms
+            until = expiry if until is None else min(until, expiry)
+        return until
+
     def long_total_and_count(self) -> tuple[int, int]:
         return self._long_total, len(self._stamps) - self._long_head
 
@@ -217,6 +264,30 @@ class MidVolatility:
             sample_count=long_count,
             history_ms=now_ts_ms - self._first_ts_ms,
         )
+
+    @property
+    def first_ts_ms(self) -> int | None:
+        return self._first_ts_ms
+
+    def change_key(self, min_samples: int) -> tuple[int, int, bool, bool]:
+        """What the stats feed into a decision, as of the last sample: the sums, enough samples, any sample.
+
+        It changes on a sample that moves a sum or crosses the minimum count; time alone changes the
+        stats only at `next_change_ms`.
+        """
+        windows = self._windows
+        short_total, long_total = windows.totals()
+        return short_total, long_total, windows.held() >= min_samples, self._first_ts_ms is None
+
+    def next_change_ms(self, now_ts_ms: int, min_samples: int) -> int | None:
+        """The first instant after `now_ts_ms` at which time alone changes `change_key` or the warm-up
+        (10 s of history) ends. None: never."""
+        expiry = self._windows.next_change_ms(min_samples)
+        first = self._first_ts_ms
+        if first is not None and first + LONG_WINDOW_MS > now_ts_ms:
+            warmed_ms = first + LONG_WINDOW_MS
+            return warmed_ms if expiry is None else min(warmed_ms, expiry)
+        return expiry
 
     def reset(self) -> None:
         """Forget everything, e.g. after a feed gap: the estimate then warms up again from scratch."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mm.engine_build import COMPILED_MODULES, PURE_ENV, engine_build, stale_modules
+from mm.engine_build import COMPILED_MODULES, PURE_ENV, build_on_disk, stale_modules
 
 PROBE = (
     "import mm.domain.features, mm.usecases.trading.quote_engine, mm.adapters.sim.exchange as x\n"
@@ -37,8 +37,9 @@ def test_the_pure_switch_imports_every_engine_module_from_its_python_source() ->
 
 
 def test_without_the_switch_a_fresh_build_runs_compiled() -> None:
-    if not engine_build().compiled and PURE_ENV not in os.environ:
-        pytest.skip(f"this install runs the pure engine: {engine_build().describe()}")
+    on_disk = build_on_disk()
+    if not on_disk.compiled:
+        pytest.skip(f"this install has no fresh compiled engine: {on_disk.describe()}")
     described, features, exchange = _probe(pure=False)
 
     assert described == f"engine: compiled (mypyc, {len(COMPILED_MODULES)} modules)"
