@@ -12,6 +12,10 @@ timing) so the planner always works against resting orders. Printed, in microsec
   figure the goal (p99 < 200 us) is about;
 - the same on the live path (`on_market_event` with a normalized `BestBidOffer`, Decimals).
 
+Both engines are timed, one after the other in a child process each: the compiled hot modules and
+the same modules as Python (`MM_PURE_PYTHON=1`); the last lines compare their p99 input -> command
+in CPU time.
+
 The set has no mark/index prices, so `requires_mark_index` is off. Run:
 `python benchmarks/bench_engine.py [name] [--tick 0.1 --step 0.001]`.
 """
@@ -25,6 +29,8 @@ import gzip
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -35,6 +41,7 @@ from mm.domain.instrument import Instrument
 from mm.domain.market_events import BestBidOffer
 from mm.domain.orders import OpenOrder, OrderStatus, OrderUpdate, RejectReason
 from mm.domain.params import StrategyParams
+from mm.engine_build import PURE_ENV, engine_build
 from mm.usecases.trading.engine_config import EngineConfig
 from mm.usecases.trading.quote_engine import QuoteEngine
 
@@ -134,12 +141,12 @@ def replay(
                 command_ns.append(elapsed)
                 command_cpu_ns.append(elapsed_cpu)
             venue.answer(commands, ts_ms)
-        decision_before = engine.last_decision
+        ticks_before = engine.tick_count
         started, started_cpu = wall(), cpu()
         commands = feed(index, ts_ms)
         elapsed, elapsed_cpu = wall() - started, cpu() - started_cpu
         all_ns.append(elapsed)
-        if engine.last_decision is not decision_before:
+        if engine.tick_count != ticks_before:
             tick_ns.append(elapsed)
         if _has_orders(commands):
             command_ns.append(elapsed)
@@ -191,11 +198,16 @@ def main() -> None:
     parser.add_argument("--tick", type=Decimal, default=Decimal("0.1"))
     parser.add_argument("--step", type=Decimal, default=Decimal("0.001"))
     parser.add_argument("--passes", type=int, default=3, help="replays of the fast path, for more samples")
+    parser.add_argument("--one-engine", action="store_true", help="time only the engine this process runs")
     args = parser.parse_args()
+    if not args.one_engine:
+        both_engines()
+        return
     rows = read_bbo(args.name)
     # The recorded rows are a few hundred thousand long-lived objects; a live executor holds none of
     # them. Freezing them keeps the collector from scanning them during the timed calls.
     gc.freeze()
+    print(f"{engine_build().describe()}")
     print(f"engine latency on {args.name}: {len(rows)} book events, {rows[-1][0] - rows[0][0]} ms of market time")
     print(
         f"  {platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
@@ -222,6 +234,33 @@ def main() -> None:
     verdict = "met" if wall_us < 200 else ("met in CPU time, not on the wall clock" if cpu_us < 200 else "NOT met")
     print(f"  goal p99 market event -> command < 200 us: {verdict} (wall {wall_us:.1f} us, CPU {cpu_us:.1f} us)")
     print(f"  load average while running: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cpus")
+    print(f"RESULT p99_cpu_us={cpu_us:.2f} p99_wall_us={wall_us:.2f}")
+
+
+def both_engines() -> None:
+    """Each engine in its own process (the engine is chosen once per process, at `import mm`)."""
+    figures: dict[str, str] = {}
+    for label, pure in (("compiled", False), ("pure Python", True)):
+        env = {key: value for key, value in os.environ.items() if key != PURE_ENV}
+        if pure:
+            env[PURE_ENV] = "1"
+        done = subprocess.run(
+            [sys.executable, __file__, *sys.argv[1:], "--one-engine"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        for line in done.stdout.splitlines():
+            if line.startswith("RESULT "):
+                figures[label] = line.removeprefix("RESULT ")
+            else:
+                print(line)
+        print()
+    for label, figure in figures.items():
+        print(
+            f"{label:<12} p99 input -> command: {figure.replace('p99_cpu_us=', 'CPU ').replace(' p99_wall_us=', ' us, wall ')} us"
+        )
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def to_events(
     return out
 
 
-def _quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
+def quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
     from hftbacktest import GTX, LIMIT
     from numba import njit
 
@@ -138,7 +138,7 @@ def _quote_loop(quoter: PeerQuoter):  # type: ignore[no-untyped-def]
     return run
 
 
-def _backtest(events: NDArray[np.void], quoter: PeerQuoter):  # type: ignore[no-untyped-def]
+def backtest(events: NDArray[np.void], quoter: PeerQuoter):  # type: ignore[no-untyped-def]
     from hftbacktest import BacktestAsset, HashMapMarketDepthBacktest
 
     asset = (
@@ -157,14 +157,131 @@ def _backtest(events: NDArray[np.void], quoter: PeerQuoter):  # type: ignore[no-
 
 def run_peer(events: NDArray[np.void], quoter: PeerQuoter) -> PeerResult:
     """Run the quoter twice: once with numba's compile time, once compiled; count fills."""
-    loop = _quote_loop(quoter)
+    loop = quote_loop(quoter)
     timings: list[float] = []
     fills = 0
     for _ in range(2):
-        hbt = _backtest(events, quoter)
+        hbt = backtest(events, quoter)
         started = time.perf_counter()
         loop(hbt)
         timings.append(time.perf_counter() - started)
         fills = int(hbt.state_values(0).num_trades)
         hbt.close()
     return PeerResult(fills=fills, seconds_first_run=timings[0], seconds_compiled=timings[1])
+
+
+def events_from_columns(
+    bbo_ts_ms: NDArray[np.int64],
+    bid_px: NDArray[np.float64],
+    bid_sz: NDArray[np.float64],
+    ask_px: NDArray[np.float64],
+    ask_sz: NDArray[np.float64],
+    trade_ts_ms: NDArray[np.int64],
+    trade_px: NDArray[np.float64],
+    trade_sz: NDArray[np.float64],
+    trade_is_buy: NDArray[np.bool_],
+) -> NDArray[np.void]:
+    """The events of `to_events`, built with numpy (what a script of a hftbacktest user would do)."""
+    from hftbacktest import (
+        BUY_EVENT,
+        DEPTH_CLEAR_EVENT,
+        DEPTH_EVENT,
+        EXCH_EVENT,
+        LOCAL_EVENT,
+        SELL_EVENT,
+        TRADE_EVENT,
+    )
+    from hftbacktest.binding import event_dtype
+
+    both = EXCH_EVENT | LOCAL_EVENT
+    rows = len(bbo_ts_ms)
+    bid_down = np.zeros(rows, dtype=np.bool_)
+    ask_up = np.zeros(rows, dtype=np.bool_)
+    bid_down[1:] = bid_px[1:] < bid_px[:-1]
+    ask_up[1:] = ask_px[1:] > ask_px[:-1]
+    always = np.ones(rows, dtype=np.bool_)
+    parts = [  # (mask, flags, px, qty), in the order of one row's events
+        (bid_down, both | DEPTH_CLEAR_EVENT | BUY_EVENT, bid_px, np.zeros(rows)),
+        (always, both | DEPTH_EVENT | BUY_EVENT, bid_px, bid_sz),
+        (ask_up, both | DEPTH_CLEAR_EVENT | SELL_EVENT, ask_px, np.zeros(rows)),
+        (always, both | DEPTH_EVENT | SELL_EVENT, ask_px, ask_sz),
+    ]
+    ts, kind, seq, flags, px, qty = [], [], [], [], [], []
+    for sub, (mask, flag, prices, sizes) in enumerate(parts):
+        ts.append(bbo_ts_ms[mask])
+        kind.append(np.zeros(int(mask.sum()), dtype=np.int8))
+        seq.append(np.flatnonzero(mask) * 4 + sub)
+        flags.append(np.full(int(mask.sum()), flag, dtype=np.uint64))
+        px.append(prices[mask])
+        qty.append(sizes[mask])
+    trades = len(trade_ts_ms)
+    ts.append(trade_ts_ms)
+    kind.append(np.ones(trades, dtype=np.int8))
+    seq.append(np.arange(trades))
+    flags.append(
+        np.where(trade_is_buy, both | TRADE_EVENT | BUY_EVENT, both | TRADE_EVENT | SELL_EVENT).astype(np.uint64)
+    )
+    px.append(trade_px)
+    qty.append(trade_sz)
+    all_ts, all_kind, all_seq = np.concatenate(ts), np.concatenate(kind), np.concatenate(seq)
+    order = np.lexsort((all_seq, all_kind, all_ts))
+    out = np.zeros(len(order), dtype=event_dtype)
+    out["ev"] = np.concatenate(flags)[order]
+    out["exch_ts"] = all_ts[order] * MS_NS
+    out["local_ts"] = all_ts[order] * MS_NS
+    out["px"] = np.concatenate(px)[order]
+    out["qty"] = np.concatenate(qty)[order]
+    return out
+
+
+def main() -> None:
+    """One run of the quoter on a recorded set, as a user's script would: read the CSV files, build the
+    events, run (numba compiles in it), print the fills. Timed from outside by bench_backtest.py."""
+    import argparse
+    from pathlib import Path
+
+    import pandas as pd
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("prefix", type=Path)
+    parser.add_argument("--half-spread-bps", type=float, default=0.1)
+    parser.add_argument("--order-size", type=float, default=0.001)
+    parser.add_argument("--max-position", type=float, default=0.01)
+    parser.add_argument("--requote-ms", type=int, default=50)
+    parser.add_argument("--tick-size", type=float, required=True)
+    parser.add_argument("--lot-size", type=float, required=True)
+    parser.add_argument("--ask-offset", type=float, default=0.0)
+    args = parser.parse_args()
+
+    def path(kind: str) -> Path:
+        return next(p for p in (Path(f"{args.prefix}.{kind}.csv.gz"), Path(f"{args.prefix}.{kind}.csv")) if p.exists())
+
+    bbo = pd.read_csv(path("bbo"))
+    trades = pd.read_csv(path("trades"))
+    events = events_from_columns(
+        bbo["ts_ms"].to_numpy(np.int64),
+        bbo["bid_px"].to_numpy(np.float64),
+        bbo["bid_sz"].to_numpy(np.float64),
+        bbo["ask_px"].to_numpy(np.float64) + args.ask_offset,
+        bbo["ask_sz"].to_numpy(np.float64),
+        trades["ts_ms"].to_numpy(np.int64),
+        trades["px"].to_numpy(np.float64),
+        trades["sz"].to_numpy(np.float64),
+        (trades["side"] == "buy").to_numpy(np.bool_),
+    )
+    quoter = PeerQuoter(
+        half_spread_bps=args.half_spread_bps,
+        order_size=args.order_size,
+        max_position=args.max_position,
+        requote_ms=args.requote_ms,
+        tick_size=args.tick_size,
+        lot_size=args.lot_size,
+    )
+    hbt = backtest(events, quoter)
+    quote_loop(quoter)(hbt)
+    print(f"fills {int(hbt.state_values(0).num_trades)} events {len(events)}")
+    hbt.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ from mm.domain.value import value
 _ZERO = Decimal(0)
 
 
-@value
+@value(frozen=True)
 class CostBasis:
     """Signed inventory in base units (long positive) and the average price it was opened at.
 

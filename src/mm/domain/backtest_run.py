@@ -12,7 +12,7 @@ from mm.domain.mode import Mode
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class ModeChange:
     """From `ts_ms` on, the engine was in `mode` for `reasons` (the decision's, no-quote reasons included)."""
 
@@ -21,7 +21,7 @@ class ModeChange:
     reasons: tuple[str, ...] = ()
 
 
-@value
+@value(frozen=True)
 class BacktestFill:
     """One simulated fill with its pseudo-markouts and the position it left (base units, long positive)."""
 

@@ -25,7 +25,7 @@ def day_start_ms(now_ms: int) -> int:
     return now_ms - now_ms % DAY_MS
 
 
-@value
+@value(frozen=True)
 class FillAmount:
     """What PnL needs of one fill: its side, price, size and fee (positive when paid)."""
 
@@ -35,7 +35,7 @@ class FillAmount:
     fee: Decimal = _ZERO
 
 
-@value
+@value(frozen=True)
 class DayPnl:
     """PnL of the day in quote units, and the inventory held now.
 

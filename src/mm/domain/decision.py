@@ -35,7 +35,7 @@ class DecisionCommand(StrEnum):
 _CANCEL_ALL_ONLY = (DecisionCommand.CANCEL_ALL,)
 
 
-@value
+@value(frozen=True)
 class Decision:
     """The next mode state, the quotes wanted (None: no orders), commands and every reason.
 

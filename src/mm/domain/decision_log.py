@@ -26,6 +26,11 @@ class DecisionLog:
         self._last_key: tuple[object, ...] | None = None
         self._last_ms: int | None = None
 
+    def next_heartbeat_ms(self) -> int | None:
+        """When a decision is logged even if it repeats the last one (None: the first one is)."""
+        last_ms = self._last_ms
+        return None if last_ms is None else last_ms + self._heartbeat_ms
+
     def record_if_news(
         self,
         decision: Decision,

@@ -17,12 +17,12 @@ from mm.domain.strategy_snapshot import StrategySnapshot
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class PlaceOrder:
     request: OrderRequest
 
 
-@value
+@value(frozen=True)
 class ReplaceOrder:
     """Atomically swap `previous_client_order_id` for `request` (one request, not cancel plus new)."""
 
@@ -30,7 +30,7 @@ class ReplaceOrder:
     request: OrderRequest
 
 
-@value
+@value(frozen=True)
 class CancelOrder:
     symbol: str
     client_order_id: str

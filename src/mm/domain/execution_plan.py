@@ -34,18 +34,18 @@ class PlanPolicy:
             raise ValueError("refresh interval must be positive and price tolerance non-negative")
 
 
-@value
+@value(frozen=True)
 class PlaceIntent:
     quote: DesiredQuote
 
 
-@value
+@value(frozen=True)
 class ReplaceIntent:
     order: OwnOrder
     quote: DesiredQuote
 
 
-@value
+@value(frozen=True)
 class CancelIntent:
     order: OwnOrder
 
@@ -53,7 +53,7 @@ class CancelIntent:
 OrderIntent = CancelIntent | ReplaceIntent | PlaceIntent
 
 
-@value
+@value(frozen=True)
 class OrderPlan:
     """The requests to send now, in sending order, and how many the budget held back."""
 

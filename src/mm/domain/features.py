@@ -21,7 +21,7 @@ _BPS = 1e4
 _LONG_TO_SHORT_SCALE = math.sqrt(LONG_WINDOW_MS / SHORT_WINDOW_MS)
 
 
-@value
+@value(frozen=True)
 class Features:
     """Top-of-book and window features in one instant; prices in quote currency, rates in bps.
 

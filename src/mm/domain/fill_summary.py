@@ -17,7 +17,7 @@ MARKOUT_HORIZONS_S = (1, 10, 60)
 """The horizons `fills_enriched` has columns for."""
 
 
-@value
+@value(frozen=True)
 class FillRecord:
     """One of our fills as the executor journaled it, with the strategy's mode and parameters then.
 
@@ -60,7 +60,7 @@ class FillRecord:
         )
 
 
-@value
+@value(frozen=True)
 class HorizonMarkout:
     """The markout at one horizon, in price units and in basis points of the fill price."""
 
@@ -69,7 +69,7 @@ class HorizonMarkout:
     bps: Decimal
 
 
-@value
+@value(frozen=True)
 class EnrichedFill:
     """A fill with the book at fill time and its markouts at 1 s, 10 s and 60 s (None: not yet known)."""
 

@@ -38,7 +38,7 @@ HEARTBEAT_STALE_AFTER_MS: dict[App, int] = {
 """How long an app may go without a write before its heartbeat counts as stale."""
 
 
-@value
+@value(frozen=True)
 class Heartbeat:
     """An app's last write to the database, as epoch ms (None: it never wrote)."""
 
@@ -53,7 +53,7 @@ class Heartbeat:
         return age is None or age > HEARTBEAT_STALE_AFTER_MS[self.app]
 
 
-@value
+@value(frozen=True)
 class QuoteLine:
     """One of our resting orders as the executor last saved them."""
 
@@ -63,7 +63,7 @@ class QuoteLine:
     phase: str
 
 
-@value
+@value(frozen=True)
 class FillLine:
     """One of our fills with its markouts in bps (None until the summarizer has measured them)."""
 
@@ -77,7 +77,7 @@ class FillLine:
     markout_60s_bps: Decimal | None
 
 
-@value
+@value(frozen=True)
 class OpenGap:
     """A recording gap not yet marked recovered."""
 
@@ -86,7 +86,7 @@ class OpenGap:
     from_ms: int
 
 
-@value
+@value(frozen=True)
 class ProposalLine:
     """The reflector's latest proposal for the market."""
 
@@ -96,7 +96,7 @@ class ProposalLine:
     changes: str
 
 
-@value
+@value(frozen=True)
 class RolloutLine:
     """The executor's latest verdict on a proposal: applied, rejected or rolled back, with its reasons."""
 
@@ -108,7 +108,7 @@ class RolloutLine:
     """The shadow backtest of the params in force and the proposed ones, when one ran."""
 
 
-@value
+@value(frozen=True)
 class BookTop:
     """The best bid and ask the ingestor (or executor) last recorded."""
 
@@ -123,7 +123,7 @@ class BookTop:
         return (self.bid_px + self.ask_px) / 2
 
 
-@value
+@value(frozen=True)
 class MarketStatus:
     """One market at a glance. Fields are None where the database holds nothing for them yet."""
 
@@ -145,7 +145,7 @@ class MarketStatus:
         return self.mode is not None or self.book is not None or bool(self.last_fills)
 
 
-@value
+@value(frozen=True)
 class SystemStatus:
     """Every market asked for, and every app's heartbeat, read at `now_ms`."""
 

@@ -43,7 +43,7 @@ class ModeReason(StrEnum):
 _CALM_PERIOD_PENDING = (ModeReason.CALM_PERIOD_PENDING,)
 
 
-@value
+@value(frozen=True)
 class ModeState:
     """The current mode, since when, and since when no DEFENSIVE or PAUSE cause has been seen.
 

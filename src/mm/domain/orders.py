@@ -41,7 +41,7 @@ class RejectReason(StrEnum):
     OTHER = "other"
 
 
-@value
+@value(frozen=True)
 class OrderRequest:
     """A post-only limit order we want on the book. Price and size must be instrument-aligned."""
 
@@ -61,7 +61,7 @@ class OrderRequest:
             raise ValueError(f"size must be positive, got {self.size}")
 
 
-@value
+@value(frozen=True)
 class PlacedOrder:
     """The venue accepted the request for processing; matching results come on the account stream."""
 
@@ -69,7 +69,7 @@ class PlacedOrder:
     exchange_order_id: str
 
 
-@value
+@value(frozen=True)
 class OpenOrder:
     """An order as the exchange reports it."""
 
@@ -90,7 +90,7 @@ class OpenOrder:
         return self.size - self.filled_size
 
 
-@value
+@value(frozen=True)
 class Fill:
     """One execution of one of our orders. `fee` is positive when paid, negative for a rebate."""
 
@@ -106,7 +106,7 @@ class Fill:
     ts_ms: int
 
 
-@value
+@value(frozen=True)
 class Position:
     """Signed inventory in base units (long positive) and its average entry price."""
 
@@ -129,7 +129,7 @@ class Balance:
     ts_ms: int
 
 
-@value
+@value(frozen=True)
 class OrderUpdate:
     """An order's new state from the account stream or a REST re-sync."""
 
@@ -138,14 +138,14 @@ class OrderUpdate:
     raw: str = ""
 
 
-@value
+@value(frozen=True)
 class FillEvent:
     fill: Fill
     received_ts_ms: int
     raw: str = ""
 
 
-@value
+@value(frozen=True)
 class PositionUpdate:
     position: Position
     received_ts_ms: int

@@ -31,7 +31,7 @@ class OrderPhase(StrEnum):
     """A request about it timed out or failed unclearly: it may or may not rest."""
 
 
-@value
+@value(frozen=True)
 class OwnOrder:
     """One order of ours. `sent_ts_ms` dates the placement (the order's age); `last_request_ts_ms` our last
     request about it (a cancel, say).

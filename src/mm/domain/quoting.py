@@ -19,7 +19,7 @@ from mm.domain.value import value
 _BPS = 1e4
 
 
-@value
+@value(frozen=True)
 class DesiredQuote:
     """One post-only order we want resting: `price` and `size` exact and on the instrument's grid.
 
@@ -33,7 +33,7 @@ class DesiredQuote:
     size_steps: int
 
 
-@value
+@value(frozen=True)
 class DesiredQuotes:
     """The bid and ask we want (None: no order on that side) and how they were derived.
 

@@ -14,7 +14,7 @@ from mm.domain.snapshot import MarketSnapshot
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class RiskCounters:
     """Counts the engine keeps from the account side: exchange errors (rejects other than post-only
     crosses, timeouts, 5xx) within the last `StrategyParams.error_window_ms`."""
@@ -25,7 +25,7 @@ class RiskCounters:
 NO_RISK_COUNTERS = RiskCounters()
 
 
-@value
+@value(frozen=True)
 class RiskAssessment:
     """The mode the present causes call for, and those causes (only the winning level's)."""
 

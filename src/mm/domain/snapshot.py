@@ -13,7 +13,7 @@ from mm.domain.value import value
 from mm.domain.windows import NO_VOLATILITY, VolatilityStats
 
 
-@value
+@value(frozen=True)
 class MarketSnapshot:
     """The latest best bid/offer, mark and index prices and window statistics at `now_ts_ms`.
 

@@ -133,3 +133,29 @@ def test_market_windows_count_liquidations_within_their_window() -> None:
         windows.on_liquidation(ts_ms)
 
     assert windows.liquidation_count(6_000) == 2
+
+
+def test_the_volatility_windows_keep_exact_sums_across_compaction_and_reordered_stamps() -> None:
+    """Thousands of samples (past the buffer's compaction) against sums recomputed from scratch."""
+    import random
+
+    rng = random.Random(7)
+    volatility = MidVolatility()
+    samples: list[tuple[int, int]] = []  # (stamp as kept, squared return in the windows' units)
+    ts, mid = 1_000, 100.0
+    volatility.update(ts, mid)
+    for _ in range(20_000):
+        ts += rng.choice((0, 1, 3, 7, 40))
+        stamp = ts - rng.choice((0, 0, 0, 2))  # now and then a stamp a little older than the newest
+        new_mid = mid * (1 + rng.uniform(-1e-4, 1e-4))
+        ret = (new_mid - mid) / mid
+        samples.append((max(stamp, samples[-1][0]) if samples else stamp, int(ret * ret * 1e20)))
+        volatility.update(stamp, new_mid)
+        mid = new_mid
+        if rng.random() < 0.01:
+            stats = volatility.stats(ts)
+            short = sum(v for s, v in samples if s > ts - 1_000)
+            long_values = [v for s, v in samples if s > ts - 10_000]
+            assert stats.vol_1s_bps == math.sqrt(short / 1e20) * 1e4
+            assert stats.vol_10s_bps == math.sqrt(sum(long_values) / 1e20) * 1e4
+            assert stats.sample_count == len(long_values)

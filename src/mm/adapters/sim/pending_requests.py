@@ -13,7 +13,7 @@ from mm.adapters.sim.sim_order import SimOrder
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class PendingPlace:
     """A placement; with `previous_client_order_id`, an atomic replace of that order."""
 
@@ -22,7 +22,7 @@ class PendingPlace:
     previous_client_order_id: str | None = None
 
 
-@value
+@value(frozen=True)
 class PendingCancel:
     arrival_ts_ms: int
     client_order_id: str

@@ -24,6 +24,7 @@ from mm.apps.backtest.shipped_slice import SHIPPED_EXCHANGE, SHIPPED_SYMBOL, shi
 from mm.apps.backtest.summary_table import summary_table
 from mm.apps.settings import exit_bad_settings, read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
+from mm.engine_build import engine_build
 from mm.ports.errors import RecordNotFound
 from mm.ports.recorded_market_data import RecordedMarketData
 from mm.usecases.backtest.backtest import Backtester, BacktestResult, BacktestSpec
@@ -34,6 +35,7 @@ EXIT_NO_DATA = 1
 def run(args: argparse.Namespace) -> int:
     settings, problems = read_settings(BacktestSettings)
     settings = settings_or_exit(settings, [*problems, *option_problems(args, settings)])
+    print(engine_build().describe(), file=sys.stderr)
     return asyncio.run(_main(settings, args))
 
 

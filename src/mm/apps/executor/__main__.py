@@ -19,6 +19,7 @@ from mm.apps.executor.container import Container
 from mm.apps.executor.settings import ExecutorSettings, LiveAccountSettings
 from mm.apps.settings import read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
+from mm.engine_build import engine_build
 from mm.ports.trading_gateway import TradingGateway
 from mm.usecases.trading.emergency_cancel import emergency_cancel_all
 from mm.usecases.trading.live_executor import LiveExecutor
@@ -40,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
             f"bad settings: {name} is missing (live trading needs it; or use --paper)"
             for name in account.missing_credentials()
         ]
-    return asyncio.run(_main(settings_or_exit(settings, problems)))
+    checked = settings_or_exit(settings, problems)
+    print(engine_build().describe(), file=sys.stderr)
+    return asyncio.run(_main(checked))
 
 
 async def _main(settings: ExecutorSettings) -> int:

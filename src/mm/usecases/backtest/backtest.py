@@ -187,6 +187,7 @@ def replay_tape(
     timing = ReplayTiming(spec.market_data_latency_ms, spec.timer_resolution_ms)
     started_ns = stopwatch_ns()
     log = Replay(engine, venue, start_ms=start_ms, timing=timing, progress=progress).run(tape)
+    log.counts.skipped_ticks = engine.skipped_ticks
     wall_seconds = (stopwatch_ns() - started_ns) / 1e9
     fills = backtest_fills(log.fills, tape.book, spec.markouts)
     intervals = mode_intervals(log.modes, end_ms)

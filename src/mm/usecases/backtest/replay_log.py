@@ -16,7 +16,7 @@ from mm.domain.quoting import DesiredQuote
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class QuoteChange:
     """From `ts_ms` on, the engine wanted these quotes resting (None: no order on that side)."""
 
@@ -50,6 +50,8 @@ class ReplayCounts:
     post_only_rejects: int = 0
     failed_requests: int = 0
     history_trades_skipped: int = 0
+    skipped_ticks: int = 0
+    """Ticks (counted in `ticks`) whose inputs were the last tick's: the engine reused its output."""
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ MAX_PNL_SAMPLES = 4_000
 MIN_PNL_SAMPLE_MS = 1_000
 
 
-@value
+@value(frozen=True)
 class PnlSample:
     """The book and our account at `ts_ms`: PnL is marked to the mid, fees included (quote currency)."""
 
@@ -38,7 +38,7 @@ class PnlSample:
     pnl: float | None
 
 
-@value
+@value(frozen=True)
 class ModeInterval:
     """The engine stayed in `mode` for `reasons` over [start_ms, end_ms)."""
 

@@ -11,7 +11,6 @@ polling grid. It also records what the replay observes (fills, modes, quotes, co
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -67,12 +66,12 @@ class SimulatedExecutor:
         self.log = log
         self.timing = timing
         self.deliveries: list[tuple[int, int, int, object, object]] = []
-        self.arrivals: deque[int] = deque()
+        self.arrivals: list[int] = []  # few in flight at once: a list, read natively when compiled
         self.timer_at = NEVER_MS
         self._start_ms = start_ms
         self._sequence = 0
         self._last_fired_ms = -NEVER_MS
-        self._seen_decision: object = None
+        self._seen_ticks = 0
         self._last_mode_key: tuple[object, ...] | None = None
         self._last_quote_key: tuple[int, int, int, int] | None = None
         self._exchange = engine.config.exchange
@@ -97,7 +96,7 @@ class SimulatedExecutor:
         self.after_engine_call(self.engine.on_timer(now), now)
 
     def after_engine_call(self, commands: Sequence[EngineCommand], now: int) -> None:
-        if self.engine.last_decision is not self._seen_decision:
+        if self.engine.tick_count != self._seen_ticks:
             self._observe_tick(now)
         if commands:
             self._execute(commands, now)
@@ -123,7 +122,7 @@ class SimulatedExecutor:
     def _observe_tick(self, now: int) -> None:
         engine, log = self.engine, self.log
         decision = engine.last_decision
-        self._seen_decision = decision
+        self._seen_ticks = engine.tick_count
         log.counts.ticks += 1
         reasons = decision.reasons if decision is not None else ()
         mode_key = (engine.mode, reasons)
@@ -194,8 +193,11 @@ class SimulatedExecutor:
     def catch_up_venue(self, now: int) -> None:
         """Let the requests due by `now` arrive at the venue, and collect what they caused."""
         arrivals = self.arrivals
-        while arrivals and arrivals[0] <= now:
-            arrivals.popleft()
+        arrived = 0
+        while arrived < len(arrivals) and arrivals[arrived] <= now:
+            arrived += 1
+        if arrived:
+            del arrivals[:arrived]
         self.venue.advance_to(now)
         self.collect_venue_events(now)
 
@@ -237,7 +239,7 @@ class SimulatedExecutor:
             at_ms, _sequence, kind, payload, detail = heapq.heappop(deliveries)
             if kind == _EVENT:
                 commands = engine.on_account_event(payload, at_ms)  # type: ignore[arg-type]
-                if commands or engine.last_decision is not self._seen_decision:  # an account gap ticks at once
+                if commands or engine.tick_count != self._seen_ticks:  # an account gap ticks at once
                     self.after_engine_call(commands, at_ms)
             elif kind == _SUCCEEDED:
                 follow_ups = engine.on_command_succeeded(payload, detail)  # type: ignore[arg-type]

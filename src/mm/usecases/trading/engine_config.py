@@ -25,6 +25,9 @@ class EngineConfig:
     max_requests_per_second: int = 10
     max_requests_per_minute: int = 600
     records_decisions: bool = True
+    skips_unchanged_ticks: bool = True
+    """Skip a tick whose inputs are those of the last one (same output, see `QuoteEngine._tick_inputs`);
+    off only to check that skipping changes nothing."""
 
     def __post_init__(self) -> None:
         if not self.exchange or not self.symbol:

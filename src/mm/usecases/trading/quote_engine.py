@@ -49,6 +49,7 @@ from mm.domain.order_issuer import OrderIssuer
 from mm.domain.order_outcomes import RequestFailure
 from mm.domain.order_rate_budget import OrderRateBudget
 from mm.domain.orders import AccountEvent
+from mm.domain.own_orders import OrderPhase
 from mm.domain.params import StrategyParams
 from mm.domain.pre_trade_check import reference_prices, screen_plan
 from mm.domain.price_sanity import PriceSanity
@@ -64,6 +65,7 @@ from mm.usecases.trading.engine_account import EngineAccount
 from mm.usecases.trading.engine_config import EngineConfig
 
 NO_COMMANDS: tuple[EngineCommand, ...] = ()
+_NEVER_MS = 2**62
 
 
 class QuoteEngine:
@@ -95,6 +97,11 @@ class QuoteEngine:
         self._issuer = OrderIssuer(config.symbol, config.client_order_id_prefix)
         self._saved_version = 0
         self._last_save_ms = now_ms
+        self.tick_count = 0
+        """Every strategy tick, the skipped ones included (`skipped_ticks` of them)."""
+        self.skipped_ticks = 0
+        self._unchanged_inputs: tuple[object, ...] | None = None
+        self._unchanged_until_ms = 0
 
     @property
     def mode(self) -> Mode:
@@ -307,8 +314,86 @@ class QuoteEngine:
         if reason not in self._forced_pause_reasons:
             self._forced_pause_reasons = (*self._forced_pause_reasons, reason)
 
+    def _tick_inputs(self) -> tuple[object, ...]:
+        """Everything a tick's decision and plan read, except time: equal inputs give equal output while
+        `_unchanged_until_ms` has not come (see `_unchanged_until`).
+
+        Book prices (and whether both sizes are usable), mark and index, gaps, the price-sanity guard's
+        verdict and trusted mid (the pre-trade check's fallback reference), the liquidation
+        window's change counter, the volatility windows' sums and sample threshold, position, the
+        error window's change counter, mode state, params, forced pauses, the cancel-all guard and
+        our orders (immutable values, replaced on every change). Book sizes only move the imbalance
+        feature, which no quote, risk cause or command reads.
+        """
+        market, guard = self.market, self._guard
+        bid_sz, ask_sz = market.bid_sz, market.ask_sz
+        windows = market.windows
+        return (
+            market.bid_px,
+            market.ask_px,
+            bid_sz is not None and ask_sz is not None and bid_sz > 0.0 and ask_sz > 0.0,
+            market.mark_px,
+            market.index_px,
+            bool(market.gaps),
+            market.sanity.is_confirmed,
+            market.sanity.trusted_mid,
+            windows.liquidations.version,
+            windows.volatility.change_key(self.params.vol_min_samples),
+            self.inventory.position,
+            self._errors.version,
+            self.mode_state,
+            self.params,
+            self._forced_pause_reasons,
+            guard.is_pausing,
+            guard.is_awaiting_flat,
+            tuple(self.orders),
+        )
+
+    def _unchanged_until(self, now_ms: int) -> int:
+        """The first instant at which time alone could change the output of a tick with today's inputs.
+
+        Exact checks, each the instant its comparison in the strategy flips: the book turning stale,
+        mark or index turning stale, a sample leaving a volatility window or the warm-up ending, a
+        liquidation or an error leaving its window, the calm period ending, a working order reaching
+        its refresh age, the decision log's heartbeat. At or before `now_ms`: no skipping.
+        """
+        market, params = self.market, self.params
+        until = _NEVER_MS
+        if market.bbo_ts_ms is not None:
+            until = min(until, market.bbo_ts_ms + params.stale_after_ms + 1)
+        for price_ts_ms in (market.mark_ts_ms, market.index_ts_ms):
+            if price_ts_ms is not None:
+                until = min(until, price_ts_ms + params.mark_index_stale_after_ms + 1)
+        windows = market.windows
+        for change_ms in (
+            windows.volatility.next_change_ms(now_ms, params.vol_min_samples),
+            windows.liquidations.next_expiry_ms(),
+            self._errors.next_expiry_ms(),
+        ):
+            if change_ms is not None:
+                until = min(until, change_ms)
+        mode_state = self.mode_state
+        if mode_state.mode is Mode.DEFENSIVE and mode_state.calm_since_ts_ms is not None:
+            until = min(until, mode_state.calm_since_ts_ms + params.calm_period_ms)
+        for order in self.orders:
+            if order.phase is OrderPhase.WORKING:
+                until = min(until, order.sent_ts_ms + params.refresh_interval_ms)
+        if self.config.records_decisions:
+            heartbeat_ms = self._decision_log.next_heartbeat_ms()
+            until = min(until, heartbeat_ms if heartbeat_ms is not None else now_ms)
+        return until
+
     def _tick(self, now_ms: int) -> Sequence[EngineCommand]:
         self._throttle.mark_ticked(now_ms)
+        self.tick_count += 1
+        if (
+            self.config.skips_unchanged_ticks
+            and now_ms < self._unchanged_until_ms
+            and self._tick_inputs() == self._unchanged_inputs
+        ):
+            self.skipped_ticks += 1
+            return NO_COMMANDS
+        self._unchanged_until_ms = 0
         snapshot = self.market.snapshot(now_ms, self.grid)
         counters = RiskCounters(self._errors.count(now_ms))
         previous_mode = self.mode
@@ -343,6 +428,10 @@ class QuoteEngine:
                 self._budget.spend(now_ms, len(plan.intents))
                 symbol = self.config.symbol
                 commands.extend(ReportRefusal(symbol, refusal) for refusal in refusals)
+            elif not plan.deferred and self.config.skips_unchanged_ticks and self.mode is not Mode.PAUSE:
+                # Nothing to send and nothing held back by the budget: the next ticks may repeat this one.
+                self._unchanged_inputs = self._tick_inputs()
+                self._unchanged_until_ms = self._unchanged_until(now_ms)
         if self.config.records_decisions:
             record = self._decision_log.record_if_news(
                 decision,
