@@ -64,7 +64,7 @@ def opening_basis(fills_before_day: Iterable[FillAmount]) -> CostBasis:
     return basis
 
 
-@value
+@value(frozen=True)
 class DayTally:
     """The day's fills folded so far onto the opening basis: the inventory they leave, realized PnL and fees.
 

@@ -13,7 +13,7 @@ from mm.domain.market_status import FillLine, SystemStatus
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class BookSample:
     """The recorded best bid and ask at `ts_ms` (either may be None on a one-sided book)."""
 
@@ -22,7 +22,7 @@ class BookSample:
     ask_px: Decimal | None
 
 
-@value
+@value(frozen=True)
 class QuoteSample:
     """The quotes the executor wanted at `ts_ms` (None: no order wanted on that side)."""
 
@@ -31,7 +31,7 @@ class QuoteSample:
     ask_px: Decimal | None
 
 
-@value
+@value(frozen=True)
 class GapLine:
     """A recording gap: a sequence gap or a reconnect; `to_ms` None while it is open."""
 
@@ -45,7 +45,7 @@ class GapLine:
         return self.to_ms is None
 
 
-@value
+@value(frozen=True)
 class MarketSeries:
     """One market over `[start_ms, end_ms]`: book, our quotes, mode changes and fills (oldest first), gaps."""
 
@@ -59,7 +59,7 @@ class MarketSeries:
     gaps: tuple[GapLine, ...]
 
 
-@value
+@value(frozen=True)
 class LiveView:
     """The live page's content: every market's status with its series, and each app's heartbeat."""
 

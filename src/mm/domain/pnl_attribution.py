@@ -18,7 +18,7 @@ from mm.domain.side import Side
 from mm.domain.value import value
 
 
-@value
+@value(frozen=True)
 class AttributedFill:
     """A fill as attribution needs it; `mid` None (one-sided book) counts the fill at its own price."""
 
@@ -30,7 +30,7 @@ class AttributedFill:
     mid: Decimal | None
 
 
-@value
+@value(frozen=True)
 class FundingPayment:
     """Funding settled at `ts_ms`: a long pays `rate * mark_px` per base unit (a negative rate pays shorts)."""
 

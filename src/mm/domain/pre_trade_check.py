@@ -30,7 +30,7 @@ class RefusalReason(StrEnum):
     NO_REFERENCE = "no_reference"
 
 
-@value
+@value(frozen=True)
 class OrderRefusal:
     """An order the check refused: its side and price, the nearest reference and the distance in bps."""
 
