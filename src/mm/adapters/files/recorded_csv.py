@@ -119,10 +119,11 @@ def read_recording(path: Path, *, as_replayed: bool = False) -> Iterator[tuple[i
     """
     kind = recording_kind(path)
     expected = HEADERS[kind]
-    line_no = 1
+    line_no = 0  # the last line read whole
     try:
         with _open_binary(path) as handle:
             header = _text(handle.readline(), path, 1).strip().split(",")
+            line_no = 1
             if header != expected and not (as_replayed and header[: len(expected)] == expected):
                 raise MalformedRecording(path, 1, f"header must be {','.join(expected)}, got {','.join(header)[:200]}")
             for line_no, raw in enumerate(handle, start=2):

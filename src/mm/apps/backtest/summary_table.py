@@ -92,16 +92,15 @@ def _attribution_rows(summary: dict[str, Any] | Any) -> list[tuple[str, str]]:
         return []
     uptime = risk["quote_uptime"]
     return [
-        (
-            "PnL spread / inventory / fees / funding",
-            " / ".join(_money(parts[name]) for name in ("spread_capture", "inventory_pnl", "fees", "funding")),
-        ),
+        ("PnL from spread capture", _money(parts["spread_capture"])),
+        ("PnL from inventory", _money(parts["inventory_pnl"])),
+        ("funding", _money(parts["funding"])),
         ("max drawdown", f"{risk['max_drawdown']:.4f}"),
         (
             "Sharpe / Sortino (per minute)",
             f"{_ratio(risk['sharpe_per_minute'])} / {_ratio(risk['sortino_per_minute'])}",
         ),
-        ("fill rate (fills per order sent)", _ratio(risk["fill_rate"])),
+        ("fill rate (fills per order)", _ratio(risk["fill_rate"])),
         ("quote uptime (both sides)", "-" if uptime is None else f"{100 * uptime:.1f}%"),
         ("inventory turnover", _ratio(risk["inventory_turnover"], 1)),
     ]
