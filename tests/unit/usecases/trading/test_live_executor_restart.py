@@ -52,7 +52,7 @@ async def test_a_restart_after_incidents_refuses_a_proposal() -> None:
     first = await a_run_with_a_gap(venue)
     rollouts = InMemoryParamRolloutStore()
     await proposed(rollouts, venue.clock)
-    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, reasoning=None, clock=venue.clock)
+    applier = ProposalApplier(proposals=rollouts.proposals, rollouts=rollouts, clock=venue.clock)
     record = InMemoryExecutorRecord(first.journal_store, "extended")
     second = RunningExecutor(venue, proposals=applier, record=record)
     await second.start()
@@ -60,6 +60,7 @@ async def test_a_restart_after_incidents_refuses_a_proposal() -> None:
     history = await rollouts.history("extended", SYMBOL)
     assert [record.action for record in history] == [RolloutAction.REJECTED]
     assert history[0].facts.data_gap_count == 1
+    assert any("gap" in reason for reason in history[0].reasons)
     await second.stopped()
 
 
