@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import structlog
 from psycopg import sql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -135,3 +136,10 @@ def _clean_tests_start_from_empty_tables(request: pytest.FixtureRequest) -> Iter
     yield
     if "database_url" in uses and "clean_database_url" not in uses:
         stash[_SHARED_ROWS_LEFT] = True
+
+
+@pytest.fixture(autouse=True)
+def _structlog_as_configured_by_each_test() -> Iterator[None]:
+    """Logging set up by one test (an app run in process) must not filter what the next one captures."""
+    yield
+    structlog.reset_defaults()

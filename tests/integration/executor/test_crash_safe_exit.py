@@ -13,6 +13,7 @@ import pytest
 
 from mm.adapters.postgres.engine import create_engine_for
 from mm.testing.fake_extended import FakeExtendedServer
+from tests.engine_faults import fail_ticks
 
 from .conftest import SYMBOL, InProcessExecutor, LiveMarket, eventually, quotes_on_both_sides
 
@@ -35,9 +36,8 @@ async def test_a_failing_tick_leaves_the_venue_flat_without_the_dead_man_switch(
         executor.start()
         try:
             await eventually(lambda: quotes_on_both_sides(server), WARM_UP_S, "quotes on both sides")
-            quote_engine = executor.engine
-            quote_engine._tick = failing_tick  # type: ignore[method-assign]  # and so is every tick after it
-            quote_engine.state_snapshot = failing_tick  # type: ignore[method-assign]
+            # Every tick fails from now on, the failure path's own too.
+            fail_ticks(executor.executor, SYMBOL, ArithmeticError("a tick that fails"), also=("state_snapshot",))
             assert executor.task is not None
             await eventually(executor.task.done, 10.0, "the executor to stop after the failure")
             exit_code = executor.task.result()

@@ -210,6 +210,7 @@ async def a_stored_proposal(database_url: str, log_dir: Path) -> str:
                 proposal=sound_proposal(current),
                 reasoning_path=receipt.path,
                 reasoning_sha256=receipt.sha256,
+                reasoning_document=receipt.document,
                 created_ts_ms=now_ms,
                 updated_ts_ms=now_ms,
             )

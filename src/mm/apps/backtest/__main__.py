@@ -35,7 +35,7 @@ EXIT_NO_DATA = 1
 def run(args: argparse.Namespace) -> int:
     settings, problems = read_settings(BacktestSettings)
     settings = settings_or_exit(settings, [*problems, *option_problems(args, settings)])
-    print(engine_build().describe(), file=sys.stderr)
+    structlog.get_logger(__name__).info("engine_selected", engine=engine_build().describe())
     return asyncio.run(_main(settings, args))
 
 

@@ -12,6 +12,8 @@ import asyncio
 import signal
 import sys
 
+import structlog
+
 from mm.adapters.extended import ExtendedRestSession
 from mm.adapters.extended.account_reads import ExtendedAccountReads
 from mm.apps.async_providers import resolved, settle
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             for name in account.missing_credentials()
         ]
     checked = settings_or_exit(settings, problems)
-    print(engine_build().describe(), file=sys.stderr)
+    structlog.get_logger(__name__).info("engine_selected", engine=engine_build().describe())
     return asyncio.run(_main(checked))
 
 

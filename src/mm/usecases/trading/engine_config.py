@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mm.domain.value import value
 
 
-@dataclass(frozen=True, slots=True)
+@value(frozen=True)
 class EngineConfig:
     """How one market's engine runs, beside the tunable `StrategyParams`.
+
+    A `@value`, not a run-time frozen dataclass: sweeps send it to worker processes, and a compiled frozen
+    dataclass cannot be unpickled (its state is set through the frozen `__setattr__`).
 
     `client_order_id_prefix` must be unique per run (the app adds a run id): the counter after it
     continues from the last saved state, and ids issued after that save would otherwise be

@@ -11,6 +11,7 @@ from mm.domain.instrument import Instrument
 from mm.domain.orders import OpenOrder, OrderRequest, PlacedOrder, Position
 from mm.ports.errors import ExchangeUnavailable
 from mm.usecases.trading.emergency_cancel import emergency_cancel_all
+from tests.engine_faults import fail_ticks
 
 from .executor_harness import HARNESS_PARAMS, Venue, by_side, quoting
 
@@ -25,8 +26,7 @@ async def test_a_failing_tick_ends_the_run_with_the_venue_flat_and_runs_no_tick_
     venue = Venue()
     running = await quoting(venue)
     assert by_side(venue.open_orders()) == {"buy": 1, "sell": 1}
-    engine = running.executor.engines["BTC-USD"]
-    engine._tick = failing_tick  # type: ignore[method-assign]  # every tick fails from now on, the failure path's too
+    fail_ticks(running.executor, "BTC-USD", ZeroDivisionError(FAILURE))  # the failure path's ticks fail too
     running.book(60_000.0, 60_001.0)
     assert await running.finished() == 1
     assert venue.open_orders() == []
@@ -36,9 +36,7 @@ async def test_a_failing_tick_ends_the_run_with_the_venue_flat_and_runs_no_tick_
 async def test_a_failing_state_snapshot_on_the_way_out_still_leaves_the_venue_flat() -> None:
     venue = Venue()
     running = await quoting(venue)
-    engine = running.executor.engines["BTC-USD"]
-    engine._tick = failing_tick  # type: ignore[method-assign]
-    engine.state_snapshot = failing_tick  # type: ignore[method-assign]
+    fail_ticks(running.executor, "BTC-USD", ZeroDivisionError(FAILURE), also=("state_snapshot",))
     running.book(60_000.0, 60_001.0)
     assert await running.finished() == 1
     assert venue.open_orders() == []
