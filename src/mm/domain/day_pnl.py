@@ -3,7 +3,7 @@
 Realized PnL uses the average-cost method of `mm.domain.average_cost`, starting from the inventory held at
 the day's start, so a position carried over midnight realizes against its real entry price. Marked PnL is
 what the day added: realized PnL, plus the open position's value at the mid now, less its value at the mid
-of the day's start, less fees.
+of the day's start, less fees, less the funding paid at each settlement of the day on the position held then.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from mm.domain.average_cost import CostBasis
+from mm.domain.pnl_attribution import FundingPayment, funding_paid
 from mm.domain.side import Side
 from mm.domain.value import value
 
@@ -40,20 +41,22 @@ class DayPnl:
     """PnL of the day in quote units, and the inventory held now.
 
     `unrealized_change` is the open positions' mark-to-mid now less at the day's start; None when a mid
-    needed to value a held position is unknown, and so is `marked`.
+    needed to value a held position is unknown, and so is `marked`. `funding` is what the day's settlements
+    charged the position held at each (negative: received).
     """
 
     realized: Decimal
     fees: Decimal
     unrealized_change: Decimal | None
     basis: CostBasis
+    funding: Decimal = _ZERO
 
     @property
     def marked(self) -> Decimal | None:
         """What the day made if the position were closed at the mid now, net of fees."""
         if self.unrealized_change is None:
             return None
-        return self.realized + self.unrealized_change - self.fees
+        return self.realized + self.unrealized_change - self.fees - self.funding
 
 
 def opening_basis(fills_before_day: Iterable[FillAmount]) -> CostBasis:
@@ -92,12 +95,32 @@ class DayTally:
             fees += fill.fee
         return DayTally(opening=self.opening, basis=basis, realized=realized, fees=fees)
 
-    def marked(self, opening_mid: Decimal | None, mid: Decimal | None) -> DayPnl:
-        """The day's PnL with both ends of the day marked: the opening at `opening_mid`, now at `mid`."""
+    def marked(self, opening_mid: Decimal | None, mid: Decimal | None, funding: Decimal = _ZERO) -> DayPnl:
+        """The day's PnL with both ends of the day marked: the opening at `opening_mid`, now at `mid`;
+        `funding` is what the day's settlements charged (see `day_funding`)."""
         now_value = _unrealized(self.basis, mid)
         start_value = _unrealized(self.opening, opening_mid)
         change = None if now_value is None or start_value is None else now_value - start_value
-        return DayPnl(realized=self.realized, fees=self.fees, unrealized_change=change, basis=self.basis)
+        return DayPnl(
+            realized=self.realized, fees=self.fees, unrealized_change=change, basis=self.basis, funding=funding
+        )
+
+
+@value(frozen=True)
+class HeldAtSettlement:
+    """A funding settlement of the day and the signed size the day's fills had moved the position by then
+    (fills stamped at the settlement's instant count as done before it, as in the backtest's attribution)."""
+
+    payment: FundingPayment
+    moved_since_open: Decimal
+
+
+def day_funding(opening_position: Decimal, settlements: Iterable[HeldAtSettlement]) -> Decimal:
+    """What the day's settlements charged the position held at each (negative: received)."""
+    total = _ZERO
+    for settlement in settlements:
+        total += funding_paid(opening_position + settlement.moved_since_open, settlement.payment)
+    return total
 
 
 def day_pnl(

@@ -22,7 +22,15 @@ from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
 from mm.adapters.postgres.trading_history import DISTINCT_SYMBOLS_CTE
 from mm.domain.average_cost import CostBasis
-from mm.domain.day_pnl import DayPnl, DayTally, FillAmount, day_start_ms, opening_basis
+from mm.domain.day_pnl import (
+    DayPnl,
+    DayTally,
+    FillAmount,
+    HeldAtSettlement,
+    day_funding,
+    day_start_ms,
+    opening_basis,
+)
 from mm.domain.market_status import (
     App,
     BookTop,
@@ -36,6 +44,7 @@ from mm.domain.market_status import (
     SystemStatus,
 )
 from mm.domain.mode import Mode
+from mm.domain.pnl_attribution import FundingPayment
 from mm.domain.shadow_backtest import ShadowComparison, ShadowFigures
 from mm.domain.side import Side
 
@@ -78,6 +87,19 @@ _MID_AT = text("""
 SELECT (bid_px + ask_px) / 2 AS mid FROM md_bbo
 WHERE exchange = :exchange AND symbol = :symbol AND ts <= :at AND bid_px IS NOT NULL AND ask_px IS NOT NULL
 ORDER BY ts DESC LIMIT 1
+""")
+# The day's funding settlements, each priced at the mark then (the mid when no mark was recorded), with the
+# signed size the day's fills had moved the position by then. A settlement with neither price is left out.
+_SETTLEMENTS = text("""
+SELECT s.ts, s.rate, coalesce(
+    (SELECT p.price FROM md_price p WHERE p.exchange = s.exchange AND p.symbol = s.symbol AND p.kind = 'mark'
+       AND p.ts <= s.ts ORDER BY p.ts DESC LIMIT 1),
+    (SELECT (b.bid_px + b.ask_px) / 2 FROM md_bbo b WHERE b.exchange = s.exchange AND b.symbol = s.symbol
+       AND b.ts <= s.ts AND b.bid_px IS NOT NULL AND b.ask_px IS NOT NULL ORDER BY b.ts DESC LIMIT 1)) AS mark_px,
+  coalesce((SELECT sum(CASE WHEN f.side = 'buy' THEN f.size ELSE -f.size END) FROM ex_fill f
+            WHERE f.exchange = s.exchange AND f.symbol = s.symbol AND f.ts >= :start AND f.ts <= s.ts), 0) AS moved
+FROM md_funding s WHERE s.exchange = :exchange AND s.symbol = :symbol AND s.ts >= :start AND s.ts < :end
+ORDER BY s.ts
 """)
 _LAST_FILLS = text("""
 SELECT f.ts, f.side, f.price, f.size, f.fee, e.markout_1s_bps, e.markout_10s_bps, e.markout_60s_bps
@@ -207,7 +229,30 @@ class PostgresStatusReader:
             ).first()
             opening_mid = row.mid if row else None
         tally = await self._today(conn, symbol, day_ms, now_ms + 1, opening)
-        return tally.marked(opening_mid, book.mid if book else None)
+        funding = await self._funding(conn, symbol, day_ms, now_ms + 1, opening.position)
+        return tally.marked(opening_mid, book.mid if book else None, funding)
+
+    async def _funding(
+        self, conn: AsyncConnection, symbol: str, day_ms: int, end_ms: int, opening_position: Decimal
+    ) -> Decimal:
+        """What the day's settlements before `end_ms` charged the position held at each (negative: received)."""
+        rows = await conn.execute(
+            _SETTLEMENTS,
+            {
+                "exchange": self._exchange,
+                "symbol": symbol,
+                "start": to_datetime(day_ms),
+                "end": to_datetime(end_ms),
+            },
+        )
+        return day_funding(
+            opening_position,
+            (
+                HeldAtSettlement(FundingPayment(to_epoch_ms(row.ts), row.rate, row.mark_px), row.moved)
+                for row in rows
+                if row.mark_px is not None
+            ),
+        )
 
     async def _today(
         self, conn: AsyncConnection, symbol: str, day_ms: int, end_ms: int, opening: CostBasis

@@ -108,7 +108,7 @@ def _pnl_text(pnl: DayPnl | None) -> Text:
     if pnl is None:
         return Text("-")
     marked = "unknown (no mid)" if pnl.marked is None else f"{pnl.marked:.4f}"
-    return Text(f"realized {pnl.realized:.4f}  fees {pnl.fees:.4f}  marked {marked}")
+    return Text(f"realized {pnl.realized:.4f}  fees {pnl.fees:.4f}  funding {pnl.funding:.4f}  marked {marked}")
 
 
 def _fills_view(fills: tuple[FillLine, ...]) -> Table:
@@ -237,7 +237,12 @@ def _market_json(market: MarketStatus) -> dict[str, Any]:
         "avg_entry_px": _str(pnl.basis.avg_entry_px) if pnl else None,
         "pnl_today": None
         if pnl is None
-        else {"realized": _money(pnl.realized), "fees": str(pnl.fees), "marked": _money(pnl.marked)},
+        else {
+            "realized": _money(pnl.realized),
+            "fees": str(pnl.fees),
+            "funding": _money(pnl.funding),
+            "marked": _money(pnl.marked),
+        },
         "last_fills": [
             {
                 "at": iso_utc(fill.ts_ms),
