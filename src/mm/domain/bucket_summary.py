@@ -17,6 +17,7 @@ from mm.domain.average_cost import CostBasis
 from mm.domain.bucket_width import BucketWidth
 from mm.domain.fill_summary import EnrichedFill, HorizonMarkout
 from mm.domain.mode_timeline import ModeTimeline, ModeTimes
+from mm.domain.pnl_attribution import AttributedFill, FundingPayment, PnlAttribution, attribute_pnl
 from mm.domain.position_timeline import PositionTimeline
 from mm.domain.side import Side
 
@@ -59,6 +60,19 @@ class BucketSummary:
     quote_uptime: Decimal | None
     position_end: Decimal
     avg_entry_px_end: Decimal | None
+    spread_capture: Decimal | None = None
+    """The bucket's fills against the mid at each (the backtest's attribution); None: a held position had no mid."""
+    inventory_pnl: Decimal | None = None
+    """The held position times the mid's moves in the bucket; spread capture plus this is `mtm_pnl`."""
+    funding_pnl: Decimal | None = None
+    """Funding settled in the bucket on the position held then (positive: received); None as above."""
+
+    @property
+    def attributed_pnl(self) -> Decimal | None:
+        """The bucket's PnL net of fees and funding: spread capture + inventory PnL - fees + funding."""
+        if self.spread_capture is None or self.inventory_pnl is None or self.funding_pnl is None:
+            return None
+        return self.spread_capture + self.inventory_pnl - self.fees + self.funding_pnl
 
     def __post_init__(self) -> None:
         if min(self.fill_count, self.buy_count, self.sell_count, self.pause_count) < 0:
@@ -80,6 +94,8 @@ class MarketActivity:
     positions: PositionTimeline
     mids_ms: Mapping[int, Decimal | None]
     """Mid at each mark time `mark_times_ms` asked for; a missing key or None means unknown."""
+    funding: Sequence[FundingPayment] = ()
+    """The market's funding settlements in the summarized span, priced, in time order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +179,7 @@ def _summary(
     fills = [enriched.fill for enriched in trading.fills]
     close_mark_ms = window.close_mark_ms(start_ms)
     inventory = activity.positions.range_between(start_ms, start_ms + window.width.ms)
+    attribution = _attribution(activity, start_ms, close_mark_ms, trading)
     return BucketSummary(
         exchange=activity.exchange,
         symbol=activity.symbol,
@@ -188,7 +205,32 @@ def _summary(
         quote_uptime=_fraction(times.quoting_ms, close_mark_ms - start_ms),
         position_end=trading.closing.position,
         avg_entry_px_end=trading.closing.avg_entry_px,
+        spread_capture=attribution.spread_capture if attribution else None,
+        inventory_pnl=attribution.inventory_pnl if attribution else None,
+        funding_pnl=attribution.funding if attribution else None,
     )
+
+
+def _attribution(
+    activity: MarketActivity, start_ms: int, close_mark_ms: int, trading: _Trading
+) -> PnlAttribution | None:
+    """The backtest's attribution of the bucket: the position carried in enters as a fill at the opening mid
+    (no spread, no fee), so the parts sum to `mtm_pnl - fees + funding`. None when a held position has no mid."""
+    open_mid = activity.mids_ms.get(start_ms)
+    close_mid = activity.mids_ms.get(close_mark_ms)
+    opening = trading.opening.position
+    if (opening != 0 and open_mid is None) or (trading.closing.position != 0 and close_mid is None):
+        return None
+    fills: list[AttributedFill] = []
+    if opening != 0 and open_mid is not None:
+        side = Side.BUY if opening > 0 else Side.SELL
+        fills.append(AttributedFill(start_ms, side, open_mid, abs(opening), _ZERO, open_mid))
+    fills.extend(
+        AttributedFill(e.fill.ts_ms, e.fill.side, e.fill.price, e.fill.size, e.fill.fee, e.mid_at_fill)
+        for e in trading.fills
+    )
+    settled = [payment for payment in activity.funding if start_ms <= payment.ts_ms < close_mark_ms]
+    return attribute_pnl(fills, close_mid, settled)
 
 
 def _mean_bps(markouts: Iterable[HorizonMarkout | None]) -> Decimal | None:

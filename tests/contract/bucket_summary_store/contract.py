@@ -47,6 +47,9 @@ def summary(symbol: str, start_ms: int, width: BucketWidth = BucketWidth.MINUTE,
         quote_uptime=Decimal("0.833333"),
         position_end=Decimal("1.5"),
         avg_entry_px_end=Decimal("100.25"),
+        spread_capture=Decimal("2.5"),
+        inventory_pnl=Decimal("0.5"),
+        funding_pnl=Decimal("-0.0125"),
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -89,6 +92,9 @@ class BucketSummaryStoreContract:
             quote_uptime=None,
             position_end=Decimal(0),
             avg_entry_px_end=None,
+            spread_capture=None,
+            inventory_pnl=None,
+            funding_pnl=None,
         )
         await summaries.upsert([empty])
         assert await summaries.summaries_between(EXCHANGE, symbol, BucketWidth.HOUR, T0, T0 + 1) == [empty]

@@ -81,6 +81,9 @@ def _aggregate_table(name: str) -> Table:
         Column("quote_uptime", Numeric, nullable=True, comment="fraction of the bucket with both quotes live"),
         Column("position_end", Numeric, nullable=True, comment="inventory after the bucket's fills, from our fills"),
         Column("avg_entry_px_end", Numeric, nullable=True, comment="average-cost entry price then; NULL when flat"),
+        Column("spread_capture", Numeric, nullable=True, comment="fills against the mid at each fill"),
+        Column("inventory_pnl", Numeric, nullable=True, comment="held position times the mid's moves"),
+        Column("funding_pnl", Numeric, nullable=True, comment="funding settled on the held position; + received"),
         created_now("updated_at"),
         PrimaryKeyConstraint("exchange", "symbol", "bucket_start"),
     )
