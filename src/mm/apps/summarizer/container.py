@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from mm.adapters.postgres.summary.bucket_summary_store import PostgresBucketSummaryStore
 from mm.adapters.postgres.summary.fill_enrichment_store import PostgresFillEnrichmentStore
+from mm.adapters.postgres.summary.funding_settlements import PostgresFundingSettlements
 from mm.adapters.postgres.summary.market_mid_source import PostgresMarketMidSource
 from mm.adapters.postgres.trading_history import PostgresTradingHistory
 from mm.apps._shared import SharedContainer
@@ -34,6 +35,7 @@ class Container(containers.DeclarativeContainer):
     fills = providers.Singleton(PostgresFillEnrichmentStore, engine=shared.engine)
     mids = providers.Singleton(PostgresMarketMidSource, engine=shared.engine)
     history = providers.Singleton(PostgresTradingHistory, engine=shared.engine)
+    funding = providers.Singleton(PostgresFundingSettlements, engine=shared.engine)
     summaries = providers.Singleton(PostgresBucketSummaryStore, engine=shared.engine)
 
     # --- use cases
@@ -43,6 +45,7 @@ class Container(containers.DeclarativeContainer):
         fills=fills,
         mids=mids,
         history=history,
+        funding=funding,
         summaries=summaries,
         clock=shared.clock,
         metrics=shared.metrics,

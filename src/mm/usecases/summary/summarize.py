@@ -25,6 +25,7 @@ from mm.ports.bucket_summary_store import BucketSummaryStore
 from mm.ports.clock import Clock
 from mm.ports.errors import RetryableError
 from mm.ports.fill_enrichment_store import FillEnrichmentStore
+from mm.ports.funding_settlements import FundingSettlementSource
 from mm.ports.market_mid_source import MarketMidSource
 from mm.ports.metrics import Metrics
 from mm.ports.trading_history import TradingHistory
@@ -76,7 +77,10 @@ class Summarizer:
         clock: Clock,
         metrics: Metrics,
         config: SummarizerConfig,
+        funding: FundingSettlementSource | None = None,
     ) -> None:
+        """Without `funding`, buckets charge no funding (a store that records no settlements)."""
+        self._funding = funding
         self._fills = fills
         self._mids = mids
         self._history = history
@@ -208,6 +212,9 @@ class Summarizer:
             modes=ModeTimeline(await self._history.decisions_between(exchange, symbol, start_ms, end_ms)),
             positions=PositionTimeline(await self._history.positions_between(exchange, symbol, start_ms, end_ms)),
             mids_ms=dict(zip(marks_ms, mids, strict=True)),
+            funding=await self._funding.settlements_between(exchange, symbol, start_ms, end_ms)
+            if self._funding
+            else (),
         )
 
 
