@@ -33,13 +33,19 @@ def served_dashboard(tmp_path: Path, **settings: str) -> Iterator[str]:
     try:
         yield _address(process)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        exit_code = _stopped(process)
+    assert exit_code == 0, f"mm dashboard did not stop cleanly on SIGTERM: exit {exit_code}"
+
+
+def _stopped(process: subprocess.Popen[str]) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
 
 def _address(process: subprocess.Popen[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import socket
 
 import structlog
@@ -44,6 +45,10 @@ async def _main(settings: DashboardSettings) -> int:
             await read_model.markets()  # the database answers before we listen
             sock = listening_socket(settings.dashboard_host, settings.dashboard_port)
         app = create_app(read_model, clock, settings)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            # uvicorn raises again, after its clean shutdown, the signal it stopped on; with the default
+            # handler that ends the process by the signal (exit -15) instead of returning 0 from here.
+            signal.signal(signum, lambda *_: None)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve(sockets=[sock]))
