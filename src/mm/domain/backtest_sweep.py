@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mm.domain.backtest_run import BacktestRunRecord
+
 
 class Split(StrEnum):
     """Which side of a time split a run replayed: fitted on `train`, checked on `test`."""
@@ -40,3 +42,22 @@ class StoredRunSummary:
     settings: Mapping[str, Any]
     summary: Mapping[str, Any]
     sweep_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, record: BacktestRunRecord, sweep_ids: tuple[int, ...] = ()) -> StoredRunSummary:
+        """The listing row of a stored run (it has its id once stored)."""
+        if record.run_id is None:
+            raise ValueError("a run summary is of a stored run: this record has no run id")
+        return cls(
+            run_id=record.run_id,
+            created_ts_ms=record.created_ts_ms or 0,
+            exchange=record.exchange,
+            symbol=record.symbol,
+            start_ms=record.start_ms,
+            end_ms=record.end_ms,
+            data_source=record.data_source,
+            params=record.params,
+            settings=record.settings,
+            summary=record.summary,
+            sweep_ids=sweep_ids,
+        )

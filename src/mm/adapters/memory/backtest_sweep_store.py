@@ -49,20 +49,5 @@ class InMemoryBacktestSweepStore:
             sweeps = tuple(sorted(m.sweep_id for m in self._members if m.run_id == record.run_id))
             if sweep_id is not None and sweep_id not in sweeps:
                 continue
-            assert record.run_id is not None
-            summaries.append(
-                StoredRunSummary(
-                    run_id=record.run_id,
-                    created_ts_ms=record.created_ts_ms or 0,
-                    exchange=record.exchange,
-                    symbol=record.symbol,
-                    start_ms=record.start_ms,
-                    end_ms=record.end_ms,
-                    data_source=record.data_source,
-                    params=record.params,
-                    settings=record.settings,
-                    summary=record.summary,
-                    sweep_ids=sweeps,
-                )
-            )
+            summaries.append(StoredRunSummary.of(record, sweeps))
         return summaries[:limit]

@@ -17,11 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
+from mm.adapters.postgres.status_reader import fill_line
 from mm.domain.backtest_run import ModeChange
 from mm.domain.live_market import BookSample, GapLine, MarketSeries, QuoteSample
-from mm.domain.market_status import FillLine
 from mm.domain.mode import Mode
-from mm.domain.side import Side
 
 # One row per step: the last book row and the last decision in the step, times as epoch ms (cheaper than
 # timestamps to decode, and what the charts want).
@@ -96,7 +95,7 @@ class PostgresDashboardReader:
                     QuoteSample(*row) for row in _distinct((r.quote_ts_ms, r.quote_bid, r.quote_ask) for r in samples)
                 ]
                 modes = await self._modes(conn, window)
-                fills = [_fill_line(row) for row in await conn.execute(_FILLS, window)]
+                fills = [fill_line(row) for row in await conn.execute(_FILLS, window)]
                 gaps = [
                     GapLine(row.stream, row.kind, to_epoch_ms(row.from_ts), _ms(row.to_ts))
                     for row in await conn.execute(_GAPS, {**window, "limit": 20})
@@ -138,19 +137,6 @@ def _distinct(rows: Iterable[tuple[int | None, Any, Any]]) -> list[tuple[int, An
 
 def _interval(step_ms: int) -> timedelta:
     return timedelta(milliseconds=step_ms)
-
-
-def _fill_line(row: Any) -> FillLine:
-    return FillLine(
-        ts_ms=to_epoch_ms(row.ts),
-        side=Side(row.side),
-        price=row.price,
-        size=row.size,
-        fee=row.fee,
-        markout_1s_bps=row.markout_1s_bps,
-        markout_10s_bps=row.markout_10s_bps,
-        markout_60s_bps=row.markout_60s_bps,
-    )
 
 
 def _ms(value: Any) -> int | None:

@@ -188,7 +188,7 @@ class PostgresStatusReader:
         top = (await conn.execute(_TOP, key)).mappings().first()
         decision = (await conn.execute(_LAST_DECISION, key)).mappings().first()
         book = _book(top, decision)
-        fills = [_fill_line(row) for row in (await conn.execute(_LAST_FILLS, {**key, "limit": self._fills_shown}))]
+        fills = [fill_line(row) for row in (await conn.execute(_LAST_FILLS, {**key, "limit": self._fills_shown}))]
         gaps = tuple(
             OpenGap(row.stream, row.kind, to_epoch_ms(row.from_ts)) for row in await conn.execute(_OPEN_GAPS, key)
         )
@@ -323,7 +323,8 @@ def _quotes(detail: dict[str, Any]) -> tuple[QuoteLine, ...]:
     )
 
 
-def _fill_line(row: Any) -> FillLine:
+def fill_line(row: Any) -> FillLine:
+    """A fill row (ts, side, price, size, fee, markouts) as the status and the dashboard show it."""
     return FillLine(
         ts_ms=to_epoch_ms(row.ts),
         side=Side(row.side),

@@ -22,7 +22,6 @@ from mm.apps.backtest.sweep.table import sweep_frame
 from mm.apps.backtest.sweep.text import comparison_text, runs_text, sweep_text
 from mm.apps.settings import exit_bad_settings, read_settings, settings_or_exit
 from mm.apps.startup import init_resources_shared_first, startup_boundary
-from mm.domain.backtest_run import BacktestRunRecord
 from mm.domain.backtest_sweep import StoredRunSummary
 from mm.domain.param_grid import BadGrid
 from mm.ports.backtest_run_store import BacktestRunStore
@@ -170,7 +169,7 @@ async def _compare(container: Container, settings: BacktestSettings, args: argpa
     except RecordNotFound as error:
         print(str(error), file=sys.stderr)
         return EXIT_NOT_FOUND
-    summaries = [stored_summary(record) for record in records]
+    summaries = [StoredRunSummary.of(record) for record in records]
     print(comparison_text(summaries))
     if not args.no_report:
         from mm.apps.backtest.sweep.compare_report import write_comparison_report
@@ -180,19 +179,3 @@ async def _compare(container: Container, settings: BacktestSettings, args: argpa
         write_comparison_report(records, summaries, path)
         print(f"report: {path}")
     return 0
-
-
-def stored_summary(record: BacktestRunRecord) -> StoredRunSummary:
-    assert record.run_id is not None
-    return StoredRunSummary(
-        run_id=record.run_id,
-        created_ts_ms=record.created_ts_ms or 0,
-        exchange=record.exchange,
-        symbol=record.symbol,
-        start_ms=record.start_ms,
-        end_ms=record.end_ms,
-        data_source=record.data_source,
-        params=record.params,
-        settings=record.settings,
-        summary=record.summary,
-    )
