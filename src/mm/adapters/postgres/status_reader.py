@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
+from mm.adapters.postgres.summary.funding_settlements import SETTLEMENT_MARK_PX
 from mm.adapters.postgres.trading_history import DISTINCT_SYMBOLS_CTE
 from mm.domain.average_cost import CostBasis
 from mm.domain.day_pnl import (
@@ -90,12 +91,8 @@ ORDER BY ts DESC LIMIT 1
 """)
 # The day's funding settlements, each priced at the mark then (the mid when no mark was recorded), with the
 # signed size the day's fills had moved the position by then. A settlement with neither price is left out.
-_SETTLEMENTS = text("""
-SELECT s.ts, s.rate, coalesce(
-    (SELECT p.price FROM md_price p WHERE p.exchange = s.exchange AND p.symbol = s.symbol AND p.kind = 'mark'
-       AND p.ts <= s.ts ORDER BY p.ts DESC LIMIT 1),
-    (SELECT (b.bid_px + b.ask_px) / 2 FROM md_bbo b WHERE b.exchange = s.exchange AND b.symbol = s.symbol
-       AND b.ts <= s.ts AND b.bid_px IS NOT NULL AND b.ask_px IS NOT NULL ORDER BY b.ts DESC LIMIT 1)) AS mark_px,
+_SETTLEMENTS = text(f"""
+SELECT s.ts, s.rate, {SETTLEMENT_MARK_PX} AS mark_px,
   coalesce((SELECT sum(CASE WHEN f.side = 'buy' THEN f.size ELSE -f.size END) FROM ex_fill f
             WHERE f.exchange = s.exchange AND f.symbol = s.symbol AND f.ts >= :start AND f.ts <= s.ts), 0) AS moved
 FROM md_funding s WHERE s.exchange = :exchange AND s.symbol = :symbol AND s.ts >= :start AND s.ts < :end

@@ -9,12 +9,15 @@ from mm.adapters.postgres.epoch_ms import to_datetime, to_epoch_ms
 from mm.adapters.postgres.errors import translate_db_errors
 from mm.domain.pnl_attribution import FundingPayment
 
-_SETTLEMENTS = text("""
-SELECT s.ts, s.rate, coalesce(
+SETTLEMENT_MARK_PX = """coalesce(
     (SELECT p.price FROM md_price p WHERE p.exchange = s.exchange AND p.symbol = s.symbol AND p.kind = 'mark'
        AND p.ts <= s.ts ORDER BY p.ts DESC LIMIT 1),
     (SELECT (b.bid_px + b.ask_px) / 2 FROM md_bbo b WHERE b.exchange = s.exchange AND b.symbol = s.symbol
-       AND b.ts <= s.ts AND b.bid_px IS NOT NULL AND b.ask_px IS NOT NULL ORDER BY b.ts DESC LIMIT 1)) AS mark_px
+       AND b.ts <= s.ts AND b.bid_px IS NOT NULL AND b.ask_px IS NOT NULL ORDER BY b.ts DESC LIMIT 1))"""
+"""The price a settlement `s` (a `md_funding` row) is charged at: the last mark then, else the last mid (SQL)."""
+
+_SETTLEMENTS = text(f"""
+SELECT s.ts, s.rate, {SETTLEMENT_MARK_PX} AS mark_px
 FROM md_funding s WHERE s.exchange = :exchange AND s.symbol = :symbol AND s.ts >= :start AND s.ts < :end
 ORDER BY s.ts
 """)
