@@ -2,10 +2,16 @@
 
 Repositories reach psycopg through SQLAlchemy (which wraps its errors in `DBAPIError`), the ingest
 writer and the importer reach it directly; both kinds of error are judged by the same rules here.
+
+A task cancelled in the middle of a query stays cancelled: psycopg answers the cancellation by
+cancelling the query, and when that clean-up fails (or SQLAlchemy's rollback then meets a closed
+connection) the driver's error would replace the `CancelledError`. A loop that retries store errors
+would then never stop; here such an error is raised as the cancellation it hides.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,12 +35,27 @@ def store_error_of(error: BaseException, *, is_connection_lost: bool = False) ->
     return StoreError(message)
 
 
+def _is_being_cancelled() -> bool:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop: a synchronous caller
+        return False
+    return task is not None and task.cancelling() > 0
+
+
 @contextmanager
 def translate_db_errors() -> Iterator[None]:
-    """Re-raise SQLAlchemy and psycopg failures as `StoreUnavailable`, `StoreConflict` or `StoreError`."""
+    """Re-raise SQLAlchemy and psycopg failures as `StoreUnavailable`, `StoreConflict` or `StoreError`.
+
+    In a task being cancelled, any of them is re-raised as `asyncio.CancelledError` instead.
+    """
     try:
         yield
     except DBAPIError as error:
+        if _is_being_cancelled():
+            raise asyncio.CancelledError() from error
         raise store_error_of(error.orig or error, is_connection_lost=error.connection_invalidated) from error
     except (psycopg.Error, OSError) as error:  # OSError includes TimeoutError
+        if _is_being_cancelled():
+            raise asyncio.CancelledError() from error
         raise store_error_of(error) from error

@@ -2,11 +2,14 @@
 
 Recording is a synchronous append. Market data sits in a bounded buffer and is dropped (and
 counted) when the database falls behind; order events, fills, positions and decisions are never
-dropped: a failed batch is retried, first, until the database takes it.
+dropped: a failed batch is retried, first, until the database takes it. One flush runs at a time:
+the executor's final flush at shutdown waits for the periodic one in flight instead of writing its
+batch a second time beside it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from itertools import islice
 from typing import TypeVar
@@ -61,6 +64,7 @@ class JournalWriter:
         self._positions: deque[PositionUpdate] = deque()
         self._decisions: deque[DecisionRecord] = deque()
         self._unwritten: JournalBatch | None = None
+        self._flushing = asyncio.Lock()
         self.dropped_market_rows = 0
 
     # --- recording: synchronous, cheap -------------------------------------------------------------
@@ -106,14 +110,15 @@ class JournalWriter:
 
     async def flush(self) -> None:
         """Write everything buffered now, in batches; raises the store's error with nothing lost."""
-        while True:
-            batch = self._unwritten or self._next_batch()
-            if not len(batch):
-                break
-            self._unwritten = batch
-            await self._write(batch)
-            self._unwritten = None
-        self._metrics.journal_pending.set(self.pending_rows)
+        async with self._flushing:
+            while True:
+                batch = self._unwritten or self._next_batch()
+                if not len(batch):
+                    break
+                self._unwritten = batch
+                await self._write(batch)
+                self._unwritten = None
+            self._metrics.journal_pending.set(self.pending_rows)
 
     async def _write(self, batch: JournalBatch) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import psycopg
 import pytest
 from psycopg import errors as pg_errors
@@ -46,3 +48,29 @@ def test_a_lost_connection_wrapped_by_sqlalchemy_is_unavailable_too() -> None:
 def test_the_driver_error_is_kept_as_the_cause() -> None:
     error = pg_errors.UniqueViolation("duplicate key")
     assert translated(error).__cause__ is error
+
+
+async def test_a_driver_error_in_a_task_being_cancelled_is_the_cancellation() -> None:
+    """psycopg cancels the query on cancellation; when that clean-up fails its error must not hide the cancel."""
+    started = asyncio.Event()
+
+    async def query_then_failed_cleanup() -> None:
+        with translate_db_errors():
+            try:
+                started.set()
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                raise pg_errors.UniqueViolation("duplicate key") from None
+
+    task = asyncio.create_task(query_then_failed_cleanup())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+def test_a_driver_error_outside_any_cancellation_stays_a_store_error() -> None:
+    async def failing() -> BaseException:
+        return translated(pg_errors.UniqueViolation("duplicate key"))
+
+    assert type(asyncio.run(failing())) is StoreConflict

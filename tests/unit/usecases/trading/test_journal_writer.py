@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from mm.adapters.clock import SimulatedClock
 from mm.adapters.memory.trading_journal import InMemoryTradingJournal
 from mm.adapters.observability.prometheus import PrometheusMetrics
 from mm.domain.decision_record import DecisionRecord
+from mm.domain.journal_batch import JournalBatch
 from mm.domain.market_events import BestBidOffer
 from mm.domain.order_journal import OrderEvent, OrderJournalEntry
 from mm.ports.errors import StoreError, StoreUnavailable
@@ -102,3 +104,30 @@ async def test_a_refused_batch_without_market_rows_is_an_error() -> None:
     with pytest.raises(StoreError):
         await writer.flush()
     assert writer.pending_rows == 1
+
+
+class SlowJournal(InMemoryTradingJournal):
+    """Holds each append until `release` is set, as a database in the middle of a write does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def append(self, batch: JournalBatch) -> None:
+        await self.release.wait()
+        await super().append(batch)
+
+
+async def test_a_flush_beside_one_in_flight_waits_and_writes_each_row_once() -> None:
+    journal = SlowJournal()
+    writer = a_writer(journal)
+    writer.record_order(an_order_entry(1))
+    in_flight = asyncio.create_task(writer.flush())
+    await asyncio.sleep(0)  # the periodic flush is now waiting on the database
+    writer.record_order(an_order_entry(2))
+    final = asyncio.create_task(writer.flush())
+    await asyncio.sleep(0)
+    journal.release.set()
+    await asyncio.gather(in_flight, final)
+    assert [entry.ts_ms for entry in journal.orders] == [1, 2]
+    assert journal.batches == 2
