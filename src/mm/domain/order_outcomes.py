@@ -26,8 +26,16 @@ class RequestFailure(StrEnum):
 
     @property
     def is_exchange_error(self) -> bool:
-        """Whether it counts toward the error burst that pauses quoting (a post-only cross does not)."""
-        return self is not RequestFailure.POST_ONLY_WOULD_CROSS
+        """Whether it counts toward the error burst that pauses quoting and the proposal gate's errors.
+
+        A post-only cross does not (the book moved), nor does a cancel or replace whose order was
+        gone: it lost the race with a fill or a cancel, the engine forgets the order, and the next
+        check of the venue's open orders catches an order that is in fact still there.
+        """
+        return self not in _RACES
+
+
+_RACES = frozenset({RequestFailure.POST_ONLY_WOULD_CROSS, RequestFailure.NOT_FOUND})
 
 
 def apply_success(orders: OwnOrders, command: OrderCommand, exchange_order_id: str = "") -> None:

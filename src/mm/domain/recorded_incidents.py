@@ -13,8 +13,9 @@ from mm.domain.mode import Mode
 from mm.domain.order_journal import OrderEvent, OrderJournalEntry
 from mm.domain.orders import OrderStatus, RejectReason
 
-BENIGN_FAILURES = frozenset({"PostOnlyWouldCross"})
-"""`ex_order.reason` of a failed request that is no exchange error: the book moved (see `RequestFailure`)."""
+BENIGN_FAILURES = frozenset({"PostOnlyWouldCross", "OrderNotFound"})
+"""`ex_order.reason` of a failed request that is no exchange error: the book moved, or the order was
+already gone (see `RequestFailure.is_exchange_error`)."""
 
 BENIGN_CLOSE_REASONS = frozenset(
     {RejectReason.NONE.value, RejectReason.REPLACED.value, RejectReason.POST_ONLY_WOULD_CROSS.value}

@@ -21,9 +21,11 @@ def test_entering_pause_is_a_pause_and_staying_in_it_is_not() -> None:
     assert not is_pause_entered("DEFENSIVE", "PAUSE")
 
 
-def test_a_failed_request_is_an_exchange_error_unless_the_book_moved() -> None:
+def test_a_failed_request_is_an_exchange_error_unless_it_lost_a_race() -> None:
     assert is_exchange_error(an_entry(OrderEvent.FAILED, "ExchangeUnavailable"))
+    assert is_exchange_error(an_entry(OrderEvent.FAILED, "OrderRejected"))
     assert not is_exchange_error(an_entry(OrderEvent.FAILED, "PostOnlyWouldCross"))
+    assert not is_exchange_error(an_entry(OrderEvent.FAILED, "OrderNotFound"))
 
 
 def test_an_order_closed_by_the_venue_for_a_fault_is_an_exchange_error() -> None:

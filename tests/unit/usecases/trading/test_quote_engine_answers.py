@@ -85,3 +85,13 @@ def test_a_burst_of_refusals_pauses() -> None:
         driver.engine.on_command_failed(place, RequestFailure.REFUSED, driver.now_ms)
     driver.book()
     assert driver.engine.mode is Mode.PAUSE
+
+
+def test_a_replace_that_finds_its_order_gone_is_not_an_exchange_error() -> None:
+    """A fill racing a replace is ordinary market making: it must not pause quoting nor count against a proposal."""
+    driver = quoting_driver(error_burst_count=1, vol_multiplier=0.0)
+    replace = next(c for c in order_commands(driver.book(60_100.0, 60_101.0)) if isinstance(c, ReplaceOrder))
+    driver.engine.on_command_failed(replace, RequestFailure.NOT_FOUND, driver.now_ms)
+    driver.book(60_100.0, 60_101.0)
+    assert driver.engine.mode is not Mode.PAUSE
+    assert driver.engine.operational_facts(driver.now_ms).exchange_error_count == 0
