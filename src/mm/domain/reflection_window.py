@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mm.domain.bucket_width import BucketWidth
+
 HOUR_MS = 3_600_000
+_MINUTE_MS = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,21 @@ class ReflectionWindow:
 
     def contains(self, ts_ms: int) -> bool:
         return self.start_ms <= ts_ms < self.end_ms
+
+    @property
+    def aggregate_width(self) -> BucketWidth:
+        """The summary buckets a reflection reads: hourly for whole-hour windows, else one-minute ones."""
+        if self.start_ms % HOUR_MS == 0 and self.duration_ms % HOUR_MS == 0:
+            return BucketWidth.HOUR
+        return BucketWidth.MINUTE
+
+    def describe_duration(self) -> str:
+        """The window's length in words, as a prompt states it: "1 hour", "5 minutes", "90 seconds"."""
+        for unit_ms, unit in ((HOUR_MS, "hour"), (_MINUTE_MS, "minute"), (1_000, "second")):
+            if self.duration_ms % unit_ms == 0:
+                count = self.duration_ms // unit_ms
+                return f"{count} {unit}{'' if count == 1 else 's'}"
+        return f"{self.duration_ms} ms"
 
 
 def last_full_hour(now_ms: int) -> ReflectionWindow:

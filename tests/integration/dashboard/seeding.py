@@ -161,7 +161,7 @@ def _learning(conn: psycopg.Connection, exchange: str, symbol: str, now_ms: int,
     path = folder / f"llm-reflection-{exchange}-{symbol}-20261203T000000Z-{proposal_id}.json"
     data = (
         json.dumps(
-            {"format": "mm.llm-reflection/1", "proposal_id": proposal_id, "prompt": {"user_prompt": "why"}}, indent=2
+            {"format": "mm.llm-reflection/2", "proposal_id": proposal_id, "prompt": {"user_prompt": "why"}}, indent=2
         )
         + "\n"
     ).encode()

@@ -8,6 +8,7 @@ import pytest
 from mm.domain.param_gate import ParamGate
 from mm.domain.params import TUNABLE_PARAMS, StrategyParams
 from mm.domain.reflection_prompt import build_prompt, parameter_ranges, read_prompt_facts
+from mm.domain.reflection_window import ReflectionWindow
 from tests.reflection_data import reflection_input, worst_fill
 
 
@@ -34,7 +35,7 @@ def test_the_instructions_state_the_gates_limits() -> None:
 
 def test_the_user_prompt_is_a_json_document_of_the_window_and_numbers() -> None:
     document = json.loads(build_prompt(reflection_input(), ParamGate()).user_prompt)
-    assert sorted(document) == ["hourly_aggregates", "parameters", "rules", "summary", "window", "worst_fills"]
+    assert sorted(document) == ["aggregates", "parameters", "rules", "summary", "window", "worst_fills"]
 
 
 def test_the_facts_read_back_from_a_prompt_are_the_ones_put_in() -> None:
@@ -49,3 +50,11 @@ def test_the_facts_read_back_from_a_prompt_are_the_ones_put_in() -> None:
 def test_reading_facts_from_text_that_is_no_reflection_prompt_raises_value_error() -> None:
     with pytest.raises(ValueError, match="not a reflection prompt"):
         read_prompt_facts("please widen the spread")
+
+
+def test_the_instructions_and_document_state_the_windows_length_and_buckets() -> None:
+    hourly = build_prompt(reflection_input(), ParamGate())
+    minute = build_prompt(replace(reflection_input(), window=ReflectionWindow(0, 60_000)), ParamGate())
+    assert ("from 1 hour of" in hourly.instructions, "per hour" in hourly.instructions) == (True, True)
+    assert ("from 1 minute of" in minute.instructions, "per minute" in minute.instructions) == (True, True)
+    assert json.loads(minute.user_prompt)["window"]["aggregate_width"] == "1m"

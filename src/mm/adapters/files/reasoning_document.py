@@ -16,7 +16,8 @@ from mm.domain.market_summary import summarize_market
 from mm.domain.reasoning_record import ReasoningRecord
 from mm.domain.reflection_input import bucket_figures, fill_figures
 
-FORMAT = "mm.llm-reflection/1"
+FORMAT = "mm.llm-reflection/2"
+"""/2: the window's buckets are `input.aggregates` with `window.aggregate_width` (/1: `hourly_aggregates`)."""
 
 
 def reasoning_file_name(record: ReasoningRecord) -> str:
@@ -34,11 +35,11 @@ def reasoning_document(record: ReasoningRecord) -> dict[str, Any]:
         "exchange": reflection.exchange,
         "symbol": reflection.symbol,
         "model": record.model,
-        "window": asdict(reflection.window),
+        "window": {**asdict(reflection.window), "aggregate_width": reflection.window.aggregate_width.value},
         "base_params_version": reflection.params.version,
         "input": {
             "summary": asdict(summarize_market(reflection.summaries, reflection.worst_fills)),
-            "hourly_aggregates": [bucket_figures(s) for s in reflection.summaries],
+            "aggregates": [bucket_figures(s) for s in reflection.summaries],
             # The audit trail names each fill; the prompt never does.
             "worst_fills": [{"fill_id": f.fill.fill_id, **fill_figures(f)} for f in reflection.worst_fills],
             "params": reflection.params.to_mapping(),

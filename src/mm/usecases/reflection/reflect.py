@@ -19,7 +19,6 @@ from enum import StrEnum
 import structlog
 
 from mm.domain.advice import Advice, AdviceRequest
-from mm.domain.bucket_width import BucketWidth
 from mm.domain.param_gate import GateVerdict, ParamGate, ParamViolation
 from mm.domain.params import StrategyParams
 from mm.domain.proposal import ProposalStatus, StoredProposal
@@ -28,7 +27,7 @@ from mm.domain.reflection_evidence import EvidencePolicy, evidence_shortfalls
 from mm.domain.reflection_input import ReflectionInput
 from mm.domain.reflection_outcome import WindowDecision, WindowOutcome
 from mm.domain.reflection_prompt import ReflectionPrompt, build_prompt
-from mm.domain.reflection_window import HOUR_MS, ReflectionWindow
+from mm.domain.reflection_window import ReflectionWindow
 from mm.ports.bucket_summary_store import BucketSummaryStore
 from mm.ports.clock import Clock
 from mm.ports.errors import AdvisorOutputInvalid, AdvisorUnavailable, StoreConflict
@@ -185,7 +184,7 @@ class ReflectionWorkflow:
         """
         exchange, symbol, window = target.exchange, target.symbol, target.window
         hours = await self._summaries.summaries_between(
-            exchange, symbol, _bucket_width(window), window.start_ms, window.end_ms
+            exchange, symbol, window.aggregate_width, window.start_ms, window.end_ms
         )
         worst = await self._fills.worst_fills(
             exchange, window.start_ms, window.end_ms, limit=self._worst_fills_limit, symbol=symbol
@@ -298,13 +297,6 @@ class ReflectionWorkflow:
                 )
             )
         return ReflectionResult(target.exchange, target.symbol, target.window, outcome, proposal_id, problems)
-
-
-def _bucket_width(window: ReflectionWindow) -> BucketWidth:
-    """Hourly buckets for whole-hour windows, minute buckets for shorter or unaligned ones."""
-    if window.start_ms % HOUR_MS == 0 and window.duration_ms % HOUR_MS == 0:
-        return BucketWidth.HOUR
-    return BucketWidth.MINUTE
 
 
 def _describe(violations: tuple[ParamViolation, ...]) -> tuple[str, ...]:

@@ -84,7 +84,7 @@ async def test_the_reflector_reads_the_hour_summary_the_summarizer_wrote(reflect
     [hour] = await reflected.backend.summaries.summaries_between(
         reflected.exchange, SYMBOL, BucketWidth.HOUR, HOUR.start_ms, HOUR.end_ms
     )
-    [shown] = (await reflected.reasoning())["input"]["hourly_aggregates"]
+    [shown] = (await reflected.reasoning())["input"]["aggregates"]
     assert (shown["bucket_start_ms"], shown["fill_count"], shown["realized_pnl"], shown["quote_uptime"]) == (
         hour.bucket_start_ms,
         3,
