@@ -133,8 +133,10 @@ def _aggregates(conn: psycopg.Connection, exchange: str, symbol: str, now_ms: in
             conn.execute(
                 f"INSERT INTO {table} (exchange, symbol, bucket_start, fill_count, buy_count, sell_count, volume, "
                 "notional, fees, mean_markout_1s_bps, mean_markout_10s_bps, mean_markout_60s_bps, realized_pnl, mtm_pnl, "
-                "pause_count, time_normal_s, time_defensive_s, time_pause_s, quote_uptime, position_end) "
-                "VALUES (%s, %s, %s, %s, %s, %s, 0.004, 0.4, 0.0008, %s, %s, %s, %s, %s, 0, %s, %s, %s, 0.9, 0)",
+                "pause_count, time_normal_s, time_defensive_s, time_pause_s, quote_uptime, position_end, "
+                "spread_capture, inventory_pnl, funding_pnl) "
+                "VALUES (%s, %s, %s, %s, %s, %s, 0.004, 0.4, 0.0008, %s, %s, %s, %s, %s, 0, %s, %s, %s, 0.9, 0, "
+                "%s, -0.05, -0.001)",
                 (
                     exchange,
                     symbol,
@@ -150,6 +152,7 @@ def _aggregates(conn: psycopg.Connection, exchange: str, symbol: str, now_ms: in
                     width_ms / 1000 * 0.8,
                     width_ms / 1000 * 0.15,
                     width_ms / 1000 * 0.05,
+                    0.02 * i,  # spread capture; with the inventory PnL of -0.05 it makes the marked PnL
                 ),
             )
 

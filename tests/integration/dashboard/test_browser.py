@@ -92,7 +92,7 @@ def _shoot(driver: Any, name: str) -> None:
     "page",
     [
         ("markets", "markets", 1),
-        ("quality", "quality", 5),
+        ("quality", "quality", 6),
         ("learning", "learning", 0),
         ("proposal", "learning/proposals/{proposal}", 0),
         ("backtests", "backtests", 0),

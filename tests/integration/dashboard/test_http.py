@@ -90,6 +90,12 @@ async def test_quality_shows_aggregates_over_time_and_worst_fills(client: httpx.
     assert len(document["agg_1m"]) == 30
     assert len(document["agg_1h"]) == 6
     assert document["agg_1h"][0]["quote_uptime"] == "0.9"
+    assert "PnL per hour by source" in response.text
+    assert [document["agg_1h"][1][k] for k in ("spread_capture", "inventory_pnl", "funding_pnl")] == [
+        "0.02",
+        "-0.05",
+        "-0.001",
+    ]
     assert [f["markout_bps"]["10s"] for f in document["worst_fills"]] == ["-2.0", "-2.0"]
 
 

@@ -129,6 +129,27 @@ def pnl(buckets: Sequence[BucketSummary], title: str) -> Figure:
     return {"data": data, "layout": _layout(title, barmode="group")}
 
 
+def pnl_sources(buckets: Sequence[BucketSummary], title: str) -> Figure:
+    """Each bucket's PnL by where it came from, stacked, with the net as a line.
+
+    Spread capture, inventory PnL, funding and fees (negative) add up to the net (`attributed_pnl`);
+    a bucket summarized before attribution existed leaves a hole rather than a zero.
+    """
+    xs = [_x(b.bucket_start_ms) for b in buckets]
+    sources = (
+        ("spread capture", [_num(b.spread_capture) for b in buckets]),
+        ("inventory", [_num(b.inventory_pnl) for b in buckets]),
+        ("funding", [_num(b.funding_pnl) for b in buckets]),
+        ("fees", [None if b.spread_capture is None else -float(b.fees) for b in buckets]),
+    )
+    data: list[dict[str, Any]] = [{"type": "bar", "name": name, "x": xs, "y": ys} for name, ys in sources]
+    net = [_num(b.attributed_pnl) for b in buckets]
+    data.append(
+        {"type": "scatter", "mode": "lines+markers", "name": "net", "x": xs, "y": net, "line": {"color": "#222"}}
+    )
+    return {"data": data, "layout": _layout(title, barmode="relative")}
+
+
 def fill_counts(buckets: Sequence[BucketSummary], title: str) -> Figure:
     xs = [_x(b.bucket_start_ms) for b in buckets]
     data = [

@@ -53,6 +53,9 @@ async def quality(request: Request, symbol: str | None = None, hours: int = Quer
             "markout_1m": charts.markouts(view.minutes, "markout by horizon, per minute"),
             "markout_1h": charts.markouts(view.hours, "markout by horizon, per hour"),
             "pnl_1h": charts.pnl(view.hours, "PnL per hour (fees negative)"),
+            "pnl_sources_1h": charts.pnl_sources(
+                view.hours, "PnL per hour by source: spread, inventory, funding, fees"
+            ),
             "fills_1m": charts.fill_counts(view.minutes, "fills per minute"),
             "modes_1h": charts.modes_and_uptime(view.hours, "time per mode and quote uptime, per hour"),
         }
