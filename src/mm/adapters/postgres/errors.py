@@ -51,11 +51,9 @@ def translate_db_errors() -> Iterator[None]:
     """
     try:
         yield
-    except DBAPIError as error:
+    except (DBAPIError, psycopg.Error, OSError) as error:  # OSError includes TimeoutError
         if _is_being_cancelled():
             raise asyncio.CancelledError() from error
-        raise store_error_of(error.orig or error, is_connection_lost=error.connection_invalidated) from error
-    except (psycopg.Error, OSError) as error:  # OSError includes TimeoutError
-        if _is_being_cancelled():
-            raise asyncio.CancelledError() from error
+        if isinstance(error, DBAPIError):
+            raise store_error_of(error.orig or error, is_connection_lost=error.connection_invalidated) from error
         raise store_error_of(error) from error
