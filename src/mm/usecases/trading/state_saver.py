@@ -3,7 +3,8 @@
 The engine asks for a save every few seconds (`PersistState`); a save still running when the next
 request comes is not queued twice: only the newest snapshot per market is kept. A store that is
 away is retried with the next request; a version conflict means another executor owns the market,
-which is fatal.
+which is fatal. One save runs at a time: the executor's final save at shutdown waits for the one in
+flight, so it numbers its snapshot after it instead of conflicting with it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class StateSaver:
         self._metrics = metrics
         self._pending: dict[str, tuple[QuoteEngine, StrategySnapshot]] = {}
         self._wake = asyncio.Event()
+        self._saving = asyncio.Lock()
 
     def submit(self, engine: QuoteEngine, snapshot: StrategySnapshot) -> None:
         self._pending[engine.config.symbol] = (engine, snapshot)
@@ -49,7 +51,8 @@ class StateSaver:
 
     async def save(self, engine: QuoteEngine, snapshot: StrategySnapshot) -> None:
         """Save `snapshot` as the version after the engine's last saved one, and tell the engine."""
-        numbered = dataclasses.replace(snapshot, version=engine.saved_version + 1)
-        await self._store.save(numbered)
-        engine.on_state_saved(numbered.version)
+        async with self._saving:
+            numbered = dataclasses.replace(snapshot, version=engine.saved_version + 1)
+            await self._store.save(numbered)
+            engine.on_state_saved(numbered.version)
         self._metrics.state_saves.inc(outcome="saved")
