@@ -358,7 +358,10 @@ async def test_a_request_without_an_answer_times_out_as_exchange_unavailable(
 async def test_the_routine_request_budget_is_never_exceeded_at_the_server(
     server: FakeExtendedServer, other_session: list[ExtendedRestSession], max_wait_s: float
 ) -> None:
-    budget = RequestBudgetSettings(max_requests=20, window_s=0.5, burst=5, max_wait_s=max_wait_s)
+    # A venue allowing 20 requests per 0.5 s, and a budget 10% under it, as the defaults are (950 of 1,000 a
+    # minute): the margin absorbs the jitter between our send and the venue's arrival clock.
+    venue_limit = 20
+    budget = RequestBudgetSettings(max_requests=18, window_s=0.5, burst=5, max_wait_s=max_wait_s)
     other_session.append(await open_session(server, FAST_REST.model_copy(update={"budget": budget, "max_attempts": 1})))
     reads = ExtendedAccountReads(other_session[0])
 
@@ -367,5 +370,5 @@ async def test_the_routine_request_budget_is_never_exceeded_at_the_server(
     refused = [r for r in results if isinstance(r, RateLimited)]
     assert all(isinstance(r, (Balance, RateLimited)) for r in results)
     assert server.requests.count() == 60 - len(refused)
-    assert server.requests.max_in_window(0.5) <= 20
+    assert server.requests.max_in_window(0.5) <= venue_limit
     assert (len(refused) == 0) == (max_wait_s > 0)

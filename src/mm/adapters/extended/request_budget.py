@@ -10,10 +10,16 @@ pauses for a back-off. Risk-reducing requests (cancels, the dead man's switch, t
 confirm we are flat) take a token of their reserve, which quoting can never use, or else any
 capacity the total has left (`max_requests + reserved_requests`, which every request counts
 against): the routine back-off never holds them, only the venue's own `Retry-After` does.
+
+The buckets schedule each request; a stalled event loop (CPU starvation, a long pause) wakes the
+requests it delayed all together, and a late burst beside the ones sent on time would put more in
+a window than the venue allows. So each lane also remembers when its requests actually went, and
+a request leaves only when the last `window_s` holds fewer than the lane's maximum.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from enum import StrEnum
 
 from mm.adapters.extended.metrics import ExtendedMetrics
@@ -30,9 +36,21 @@ class RequestPriority(StrEnum):
 class _Lane:
     """One token bucket with a pause; times are seconds on the budget's clock."""
 
-    __slots__ = ("_capacity", "_paused_until_s", "_refill_per_s", "_tokens", "_updated_s")
+    __slots__ = (
+        "_capacity",
+        "_max_requests",
+        "_paused_until_s",
+        "_refill_per_s",
+        "_sent_ms",
+        "_tokens",
+        "_updated_s",
+        "_window_ms",
+    )
 
     def __init__(self, max_requests: int, burst: int, window_s: float, now_s: float) -> None:
+        self._max_requests = max_requests
+        self._window_ms = round(window_s * 1000)
+        self._sent_ms: deque[int] = deque()  # when requests actually went, epoch ms: whole numbers compare exactly
         self._capacity = float(burst)
         self._refill_per_s = (max_requests - burst) / window_s
         self._tokens = self._capacity
@@ -59,6 +77,18 @@ class _Lane:
 
     def take(self) -> None:
         self._tokens -= 1  # reserved now, so later callers queue behind this one
+
+    def full_window_wait_ms(self, now_ms: int) -> int:
+        """How long until the last window of requests actually sent, (now - window, now], holds fewer than the maximum."""
+        sent = self._sent_ms
+        while sent and sent[0] <= now_ms - self._window_ms:
+            sent.popleft()
+        if len(sent) < self._max_requests:
+            return 0
+        return sent[len(sent) - self._max_requests] + self._window_ms - now_ms
+
+    def on_sent(self, now_ms: int) -> None:
+        self._sent_ms.append(now_ms)
 
     def pause(self, now_s: float, seconds: float, *, restart_empty: bool) -> None:
         self.refill(now_s)
@@ -114,12 +144,22 @@ class RequestBudget:
         if wait_s - venue_pause_s > self._settings.max_wait_s:
             self._metrics.budget_refusals.inc()
             raise RateLimited(f"request budget exhausted for {wait_s:.2f} s", retry_after_s=wait_s)
-        lane.take()
-        if lane is not self._total:
-            self._total.take()  # every request counts against the total, even one the total had to lend
+        lanes = (lane,) if lane is self._total else (lane, self._total)  # every request counts against the total
+        for taken in lanes:
+            taken.take()
         self._metrics.budget_wait.observe(wait_s)
         if wait_s > 0:
             await self._clock.sleep(wait_s)
+        await self._leave_within_the_window(lanes)
+
+    async def _leave_within_the_window(self, lanes: tuple[_Lane, ...]) -> None:
+        """Hold a request woken late until its lanes' last window has room, then count it as sent."""
+        while (full_ms := max(lane.full_window_wait_ms(self._clock.now_ms()) for lane in lanes)) > 0:
+            self._metrics.budget_wait.observe(full_ms / 1000)
+            await self._clock.sleep(full_ms / 1000)
+        now_ms = self._clock.now_ms()
+        for lane in lanes:
+            lane.on_sent(now_ms)
 
     def pause(self, seconds: float) -> None:
         """Send no routine request for `seconds` (our back-off after a 429); they restart from an empty bucket."""

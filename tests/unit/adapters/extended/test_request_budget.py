@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from mm.adapters.clock import SimulatedClock
@@ -227,3 +229,28 @@ async def test_no_window_ever_sees_more_than_the_total_with_both_kinds_of_traffi
 
     busiest = max(sum(1 for t in sent_ms if start <= t < start + 10_000) for start in sent_ms)
     assert busiest <= 10 + 4
+
+
+def busiest_window(sent_ms: list[int], window_ms: int) -> int:
+    """The most requests in any window (t - window, t], as a venue counts them."""
+    return max(sum(1 for s in sent_ms if t - window_ms < s <= t) for t in sent_ms)
+
+
+async def test_requests_a_stalled_loop_woke_late_do_not_go_all_at_once() -> None:
+    """A loop that stalls for a second wakes every request due meanwhile together; they must not exceed the window."""
+    clock = SimulatedClock(START_MS)
+    requests = budget(clock, max_requests=20, window_s=0.5, burst=5)
+    sent_ms: list[int] = []
+
+    async def send() -> None:
+        await requests.acquire()
+        sent_ms.append(clock.now_ms())
+
+    senders = [asyncio.create_task(send()) for _ in range(60)]
+    await asyncio.sleep(0)
+    clock.advance_ms(1_000)  # the stall: every request due in the first second wakes now
+    await clock.run_until(START_MS + 5_000)
+    await asyncio.gather(*senders)
+
+    assert len(sent_ms) == 60
+    assert busiest_window(sent_ms, 500) <= 20
