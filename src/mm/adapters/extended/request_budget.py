@@ -34,7 +34,7 @@ class RequestPriority(StrEnum):
 
 
 class _Lane:
-    """One token bucket with a pause; times are seconds on the budget's clock."""
+    """One token bucket with a pause (times in seconds), and the log of when its requests left (epoch ms)."""
 
     __slots__ = (
         "_capacity",
