@@ -1,11 +1,15 @@
 """The dashboard in a real headless Chromium (Debian's chromium and chromedriver, driven by selenium).
 
 Every page loads with no console error and draws its charts (plotly's svg is there); the live page shows a fill
-written to the database within 3 s. Each page's screenshot is saved in docs/screenshots/ for the README.
+written to the database within 3 s. Each page's screenshot is taken; with `MM_SAVE_SCREENSHOTS=1` they replace
+the README's in docs/screenshots/ (otherwise a test run would leave the checkout changed), else they go to a
+temporary folder.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +25,11 @@ pytestmark = pytest.mark.integration
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+    if os.environ.get("MM_SAVE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "mm-dashboard-screenshots"
+)
 LIVE_DEADLINE_S = 3.0
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
