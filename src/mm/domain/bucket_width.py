@@ -13,9 +13,15 @@ class BucketWidth(StrEnum):
     def ms(self) -> int:
         return _WIDTH_MS[self]
 
+    @property
+    def unit(self) -> str:
+        """The width in words, as a prompt says "per minute" or "per hour"."""
+        return _UNITS[self]
+
     def floor_ms(self, ts_ms: int) -> int:
         """Start of the bucket holding `ts_ms` (buckets are aligned to the epoch, so to UTC)."""
         return ts_ms - ts_ms % self.ms
 
 
 _WIDTH_MS = {BucketWidth.MINUTE: 60_000, BucketWidth.HOUR: 3_600_000}
+_UNITS = {BucketWidth.MINUTE: "minute", BucketWidth.HOUR: "hour"}

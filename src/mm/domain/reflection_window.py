@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from mm.domain.bucket_width import BucketWidth
 
-HOUR_MS = 3_600_000
-_MINUTE_MS = 60_000
+HOUR_MS = BucketWidth.HOUR.ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +39,11 @@ class ReflectionWindow:
 
     def describe_duration(self) -> str:
         """The window's length in words, as a prompt states it: "1 hour", "5 minutes", "90 seconds"."""
-        for unit_ms, unit in ((HOUR_MS, "hour"), (_MINUTE_MS, "minute"), (1_000, "second")):
+        for unit_ms, unit in (
+            (HOUR_MS, BucketWidth.HOUR.unit),
+            (BucketWidth.MINUTE.ms, BucketWidth.MINUTE.unit),
+            (1_000, "second"),
+        ):
             if self.duration_ms % unit_ms == 0:
                 count = self.duration_ms // unit_ms
                 return f"{count} {unit}{'' if count == 1 else 's'}"
